@@ -1,0 +1,50 @@
+"""The project's own errors.
+
+Library code raises these and never prints or exits: only the command line turns them into
+one line and an exit code, and only the server turns them into an HTTP status. Each class
+carries the HTTP status it maps to so that both front ends agree on what a failure means.
+"""
+
+from __future__ import annotations
+
+
+class KGError(Exception):
+    """Base of every error the project reports to a user (never a bug)."""
+
+    http_status = 400
+
+
+class DocumentError(KGError):
+    """An input document cannot be read: missing, empty, not UTF-8, or no documents at all."""
+
+
+class StoreError(KGError):
+    """The graph store is missing, corrupt or cannot be opened."""
+
+    http_status = 503
+
+
+class QueryNotFoundError(KGError):
+    """No named query has that name."""
+
+    http_status = 404
+
+
+class QueryParameterError(KGError):
+    """A named query was given an unknown parameter or a value of the wrong kind."""
+
+
+class QuerySyntaxError(KGError):
+    """A SPARQL query does not parse."""
+
+
+class QueryRefusedError(KGError):
+    """A query asks for something this read-only, offline service never does (update, SERVICE…)."""
+
+    http_status = 403
+
+
+class QueryTimeoutError(KGError):
+    """A query ran past its time limit and was stopped."""
+
+    http_status = 503

@@ -1,0 +1,170 @@
+"""The ``ketamine-kg`` command line: build, query, check, export, serve.
+
+It lives in ``server/`` because ``serve`` needs the web app and dependencies only run one way
+(ontology ← graph ← server); the other subcommands import nothing from Flask. Every user error
+is one line on stderr and exit status 1 (2 for a malformed command line, as click does);
+subcommands and flags, once released, stay stable because users' scripts call them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from graph.errors import KGError
+from graph.store import default_home
+
+HOME_OPTION = click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the built graph (default: $KKG_HOME or ./instance).",
+)
+
+
+class KGGroup(click.Group):
+    """A click group that turns the project's own errors into one line and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KGError as exc:
+            click.echo(f"ketamine-kg: error: {exc}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("ketamine-kg: interrupted", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=KGGroup)
+@click.version_option(package_name="ketamine-kg")
+def main() -> None:
+    """An evidence-aware knowledge graph of a drug's medical uses, built from text."""
+
+
+def _home(home: Path | None) -> Path:
+    return (home or default_home()).resolve()
+
+
+def _progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@main.command()
+@click.argument("docs", nargs=-1, type=click.Path(path_type=Path))
+@HOME_OPTION
+@click.option("--fresh", is_flag=True, help="Start from an empty graph instead of adding to it.")
+@click.option("--no-reason", is_flag=True, help="Skip the HermiT reasoner (no inferred graph).")
+@click.option("--report", "report_path", type=click.Path(path_type=Path), default=None,
+              help="Also write the build report as JSON to this file.")
+def build(docs: tuple[Path, ...], home: Path | None, fresh: bool, no_reason: bool,
+          report_path: Path | None) -> None:
+    """Extract DOCS (files or folders; default: the shipped corpus) into the graph."""
+    from dataclasses import asdict
+
+    from graph.build import build as run_build
+    from graph.build import default_corpus
+
+    paths = list(docs) or [default_corpus()]
+    report = run_build(paths, _home(home), fresh=fresh, reason=not no_reason,
+                       progress=_progress)
+    for doc in report.documents:
+        click.echo(f"{doc.doc_id}: {doc.claims} claims, {doc.uses} uses, "
+                   f"{doc.candidates} candidate terms, {doc.triples} triples ({doc.path})")
+    if report.kept_documents:
+        click.echo(f"kept from the previous graph: {', '.join(report.kept_documents)}")
+    click.echo(f"graph: {report.total_quads} quads, {report.inferred_triples} inferred; "
+               f"timings {report.seconds}")
+    if report_path:
+        report_path.write_text(json.dumps(asdict(report), indent=2), encoding="utf-8")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="Bind a query parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True)
+@HOME_OPTION
+def query(name: str, params: tuple[str, ...], fmt: str, home: Path | None) -> None:
+    """Run a named query (see 'ketamine-kg query list') or a .rq FILE."""
+    from graph.query_runner import format_rows, list_queries, run_named
+
+    if name == "list":
+        click.echo(list_queries())
+        return
+    values = _parse_params(params)
+    columns, rows = run_named(name, values, _home(home))
+    click.echo(format_rows(columns, rows, fmt), nl=False)
+
+
+def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.UsageError(f"--param expects KEY=VALUE, got {item!r}")
+        values[key.strip()] = value
+    return values
+
+
+@main.command()
+@HOME_OPTION
+@click.option("--skip-java", is_flag=True, help="Skip the OWL API profile check and HermiT.")
+def check(home: Path | None, skip_java: bool) -> None:
+    """Lint the ontology, run the reasoner and the violation queries, list candidate terms."""
+    from graph.checks import run_checks
+
+    failures = run_checks(_home(home), skip_java=skip_java, echo=click.echo)
+    if failures:
+        click.echo(f"ketamine-kg: check failed: {failures} problem(s)", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "owl", "jsonld", "nq", "trig"]),
+              default="ttl", show_default=True)
+@click.option("--inferred", is_flag=True, help="Include the reasoner's inferred triples.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of stdout.")
+@HOME_OPTION
+def export(fmt: str, inferred: bool, out: Path | None, home: Path | None) -> None:
+    """Export the whole graph, ontology included, in an RDF format."""
+    from graph.export import export_graph
+
+    data = export_graph(_home(home), fmt, include_inferred=inferred)
+    if out:
+        out.write_bytes(data)
+        click.echo(f"wrote {len(data)} bytes to {out}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--data", "data_files", multiple=True, type=click.Path(path_type=Path),
+              help="Serve these RDF files instead of the built graph (repeatable).")
+@click.option("--engine", default=None, help="URL of a SPARQL endpoint to use instead.")
+@HOME_OPTION
+def serve(host: str, port: int, workers: int, data_files: tuple[Path, ...],
+          engine: str | None, home: Path | None) -> None:
+    """Serve the graph: SPARQL endpoint, API, pages and graph view (gunicorn)."""
+    import os
+
+    from server.serving import serve as run_server
+
+    config: dict[str, object] = {"KKG_HOME": str(_home(home))}
+    if data_files:
+        config["KKG_DATA_FILES"] = os.pathsep.join(str(p.resolve()) for p in data_files)
+    if engine:
+        config["KKG_ENGINE"] = engine
+    run_server(host, port, workers=workers, config=config)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,33 @@
+"""Server settings and their defaults; each can be set from the environment as ``KKG_<NAME>``.
+
+Why environment variables: ``ketamine-kg serve`` runs under gunicorn, whose workers are
+separate processes; the environment is the one channel every worker reads the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    "KKG_HOME": "instance",          # folder holding the built store (instance/current)
+    "KKG_DATA_FILES": "",            # os.pathsep-separated RDF files served instead of the build
+    "KKG_QUERY_TIMEOUT_S": 10.0,     # a query running longer is stopped and answered 503
+    "KKG_MAX_ROWS": 10000,           # result rows beyond this are cut (the response says so)
+    "KKG_MAX_QUERY_BYTES": 100_000,  # longer query texts are refused with 413
+    "KKG_PUBLIC_BASE": "",           # external base URL when behind a proxy (else from request)
+    "KKG_ENGINE": "",                # URL of a remote SPARQL endpoint to use instead of the store
+}
+
+_TYPES = {key: type(value) for key, value in DEFAULTS.items()}
+
+
+def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Defaults, then the environment, then explicit overrides (tests, the CLI)."""
+    config = dict(DEFAULTS)
+    for key, kind in _TYPES.items():
+        if key in os.environ:
+            config[key] = kind(os.environ[key])
+    config.update(overrides or {})
+    return config
