@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from graph.query_runner import run_query
 from graph.queries import get_query, load_queries
+from graph.query_runner import run_query
 from graph.store import GraphStore
 
 Echo = Callable[[str], None]

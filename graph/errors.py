@@ -48,3 +48,19 @@ class QueryTimeoutError(KGError):
     """A query ran past its time limit and was stopped."""
 
     http_status = 503
+
+
+class QueryAbortedError(KGError):
+    """The query engine stopped while running a query (its process crashed or ran out of memory).
+
+    The process is replaced, so the service goes on; the status is 500 because the request
+    itself may be fine, but the engine could not answer it.
+    """
+
+    http_status = 500
+
+
+class ServiceBusyError(KGError):
+    """Too many queries are already waiting for the query engine; the client should retry."""
+
+    http_status = 503

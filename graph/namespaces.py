@@ -19,6 +19,10 @@ KKGRAPH = Namespace(BASE + "graph/")
 OBO = Namespace("http://purl.obolibrary.org/obo/")
 OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
 
+# W3C vocabularies the server describes itself with (SPARQL 1.1 Service Description).
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+ENTAILMENT_SIMPLE = "http://www.w3.org/ns/entailment/Simple"
+
 ONTOLOGY_GRAPH = KKGRAPH["ontology"]
 INFERRED_GRAPH = KKGRAPH["inferred"]
 

@@ -34,7 +34,9 @@ def resolve_query(name_or_path: str) -> NamedQuery:
     return get_query(name_or_path)
 
 
-def run_query(query: NamedQuery, values: dict[str, str], store: GraphStore) -> tuple[list[str], list[Row]]:
+def run_query(
+    query: NamedQuery, values: dict[str, str], store: GraphStore
+) -> tuple[list[str], list[Row]]:
     """Bind the values and run; ASK answers one row with column ``answer``."""
     result = store.query(query.text, bindings=query.bindings(values))
     if isinstance(result, ox.QueryBoolean):
@@ -76,7 +78,8 @@ def format_rows(columns: list[str], rows: list[Row], fmt: str) -> str:
 
 def _table(columns: list[str], rows: list[Row]) -> str:
     cells = [[_short(r[c]) for c in columns] for r in rows]
-    widths = [max([len(c)] + [min(len(row[i]), 80) for row in cells]) for i, c in enumerate(columns)]
+    widths = [max([len(c)] + [min(len(row[i]), 80) for row in cells])
+              for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)),
              "  ".join("-" * w for w in widths)]
     lines += ["  ".join(v[:80].ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]

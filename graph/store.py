@@ -20,16 +20,19 @@ import os
 import shutil
 import time
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from graph.errors import QuerySyntaxError, StoreError
+from graph.guard import inline_bindings
 from graph.namespaces import PREFIXES
 
 CURRENT_LINK = "current"
 STORES_DIR = "stores"
 KEEP_PREVIOUS = 1
+_RDFS_LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
 
 
 def default_home() -> Path:
@@ -63,7 +66,7 @@ class GraphStore:
         target = link.resolve()
         try:
             store = ox.Store.read_only(str(target))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
             raise StoreError(f"the graph store in {target} cannot be opened: {exc}") from exc
         graph_store = cls(store, target)
         if graph_store.count() == 0:
@@ -82,18 +85,30 @@ class GraphStore:
         bindings: dict[str, ox.NamedNode | ox.Literal] | None = None,
         default_graph: list[str] | None = None,
         named_graphs: list[str] | None = None,
+        union_default_graph: bool = True,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run a read-only SPARQL query; values are bound as RDF terms, never pasted in."""
+        """Run a read-only SPARQL query; values are bound as RDF terms, never pasted in.
+
+        ``union_default_graph=False`` keeps the dataset a query names with FROM / FROM NAMED
+        (Oxigraph's union option would override it); the caller knows whether there is one.
+        """
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         options: dict[str, object] = {"prefixes": PREFIXES}
         if default_graph is not None:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graph]
-        else:
+        elif union_default_graph:
             options["use_default_graph_as_union"] = True
         if named_graphs is not None:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
-            return self._store.query(sparql, substitutions=substitutions or None, **options)
+            try:
+                return self._store.query(sparql, substitutions=substitutions or None, **options)
+            except RuntimeError:
+                if not bindings:
+                    raise
+                # pyoxigraph substitutes projected variables only: bind the others with a
+                # VALUES block of the same terms (see graph.guard.inline_bindings).
+                return self._store.query(inline_bindings(sparql, bindings), **options)
         except SyntaxError as exc:
             raise QuerySyntaxError(f"SPARQL syntax error: {_one_line(exc)}") from exc
 
@@ -108,6 +123,26 @@ class GraphStore:
     def graphs(self) -> list[str]:
         """The IRIs of every named graph, sorted."""
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def labels(self, iris: Iterable[str], *, limit: int = 500) -> dict[str, str]:
+        """The ``rdfs:label`` of each IRI that has one (English or plain first), by lookup.
+
+        A direct index lookup per IRI, not a query: it is cheap enough to decorate every
+        result row of an API call, and bounded by ``limit`` IRIs.
+        """
+        found: dict[str, str] = {}
+        for iri in islice(dict.fromkeys(iris), limit):
+            best: tuple[int, str] | None = None
+            for quad in self._store.quads_for_pattern(ox.NamedNode(iri), _RDFS_LABEL, None, None):
+                label = quad.object
+                if not isinstance(label, ox.Literal):
+                    continue
+                rank = 0 if label.language in (None, "en") else 1
+                if best is None or (rank, label.value) < best:
+                    best = (rank, label.value)
+            if best is not None:
+                found[iri] = best[1]
+        return found
 
     def count(self) -> int:
         """How many quads the store holds."""

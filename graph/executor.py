@@ -1,0 +1,225 @@
+"""Run SPARQL queries in a small pool of worker processes that can be killed.
+
+Why processes: pyoxigraph cannot cancel a running query, and a thread cannot be stopped, so a
+runaway query (a cartesian product, a long property path) would hold a server thread and a
+core until it finished. A process can be killed. Each worker holds its own read-only handle
+on the store (reopened from the store folder, or loaded again from the ``--data`` files),
+runs one query at a time and sends back the serialised body; the caller waits with a
+deadline and, when it passes, kills that worker, starts a replacement and reports
+QueryTimeoutError. A worker that crashes (the engine overflows its stack on some queries) is
+replaced the same way.
+
+Workers are started from a ``forkserver``: forking the caller itself is unsafe once it runs
+threads or holds an open RocksDB store (gunicorn threads, the app's own store handle).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from graph.errors import (
+    KGError,
+    QueryAbortedError,
+    QueryTimeoutError,
+    ServiceBusyError,
+    StoreError,
+)
+from graph.query_worker import QueryJob, StoreSource, rebuild_error, worker_main
+from graph.results import Serialised
+
+__all__ = ["QueryExecutor", "QueryJob", "StoreSource"]
+
+START_TIMEOUT_S = 120.0
+_MAIN_LOCK = threading.Lock()
+
+
+class _Worker:
+    """One worker process and the parent's end of its pipe."""
+
+    def __init__(self, context: Any, source: StoreSource) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(
+            target=worker_main, args=(child, source), daemon=True, name="kkg-query-worker")
+        with _main_path_hidden():
+            self.process.start()
+        child.close()
+        self.ready = False
+
+    def wait_ready(self, timeout: float) -> None:
+        """Wait for the worker's store to open; StoreError if it could not."""
+        if self.ready:
+            return
+        try:
+            if not self.conn.poll(timeout):
+                raise StoreError(f"a query process did not open the store within {timeout:g} s")
+            status, payload = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            raise StoreError("a query process exited while opening the store") from exc
+        if status != "ready":
+            raise rebuild_error(payload)
+        self.ready = True
+
+    def stop(self, *, kill: bool) -> None:
+        """Ask the worker to leave (or kill it) and reap it."""
+        if not kill:
+            try:
+                self.conn.send(None)
+                self.process.join(0.5)
+            except (OSError, ValueError):
+                pass
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class QueryExecutor:
+    """A pool of pre-started query processes with a deadline per query and a bounded queue."""
+
+    def __init__(
+        self,
+        source: StoreSource,
+        *,
+        processes: int = 2,
+        max_pending: int = 8,
+        timeout_s: float = 10.0,
+        start_method: str | None = None,
+    ) -> None:
+        method = start_method or ("forkserver" if os.name == "posix" else "spawn")
+        self._context = multiprocessing.get_context(method)
+        if method == "forkserver":
+            self._context.set_forkserver_preload(["graph.query_worker"])
+        self.source = source
+        self.timeout_s = timeout_s
+        self.max_pending = max(max_pending, processes)
+        self.pid = os.getpid()
+        self._slots = threading.BoundedSemaphore(self.max_pending)
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._workers: set[_Worker] = set()
+        self._closed = False
+        started = [self._spawn() for _ in range(max(processes, 1))]
+        try:
+            for worker in started:
+                worker.wait_ready(START_TIMEOUT_S)
+        except BaseException:
+            self.close()
+            raise
+        for worker in started:
+            self._idle.put(worker)
+
+    def run(self, job: QueryJob, *, timeout_s: float | None = None) -> Serialised:
+        """Run one query; QueryTimeoutError past the deadline, ServiceBusyError when full."""
+        if self._closed:
+            raise StoreError("the query executor has been shut down")
+        limit = self.timeout_s if timeout_s is None else timeout_s
+        if not self._slots.acquire(blocking=False):
+            raise ServiceBusyError(
+                f"busy: {self.max_pending} queries are already running or waiting; retry shortly")
+        try:
+            worker = self._take(limit)
+            return self._run_on(worker, job, limit)
+        finally:
+            self._slots.release()
+
+    def close(self) -> None:
+        """Stop every worker (idle ones politely, busy ones by force)."""
+        with self._lock:
+            self._closed = True
+            workers = list(self._workers)
+            self._workers.clear()
+        idle = set()
+        while True:
+            try:
+                idle.add(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        for worker in workers:
+            worker.stop(kill=worker not in idle)
+
+    def __enter__(self) -> QueryExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self._context, self.source)
+        with self._lock:
+            self._workers.add(worker)
+        return worker
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill a worker that timed out or broke and put a fresh one in the pool."""
+        with self._lock:
+            self._workers.discard(worker)
+            closed = self._closed
+        worker.stop(kill=True)
+        if not closed:
+            self._idle.put(self._spawn())
+
+    def _take(self, limit: float) -> _Worker:
+        try:
+            worker = self._idle.get(timeout=limit)
+        except queue.Empty:
+            raise ServiceBusyError(
+                f"busy: no query process became free within {limit:g} s; retry shortly"
+            ) from None
+        try:
+            worker.wait_ready(START_TIMEOUT_S)
+        except KGError:
+            self._replace(worker)
+            raise
+        return worker
+
+    def _run_on(self, worker: _Worker, job: QueryJob, limit: float) -> Serialised:
+        try:
+            worker.conn.send(job)
+            finished = worker.conn.poll(limit)
+            reply = worker.conn.recv() if finished else None
+        except (EOFError, OSError):
+            worker.process.join(1)
+            code = worker.process.exitcode
+            self._replace(worker)
+            raise QueryAbortedError(
+                f"the query process stopped while running this query (exit code {code});"
+                " the query may be too large or too deeply structured") from None
+        except BaseException:
+            self._replace(worker)
+            raise
+        if reply is None:
+            self._replace(worker)
+            raise QueryTimeoutError(f"query stopped after {limit:g} s")
+        self._idle.put(worker)
+        status, payload = reply
+        if status == "ok":
+            return payload
+        raise rebuild_error(payload)
+
+
+@contextmanager
+def _main_path_hidden() -> Iterator[None]:
+    """Start a worker without re-running the caller's main script in it.
+
+    multiprocessing re-imports ``__main__`` by path in every new process (a gunicorn or pytest
+    script, or ``<stdin>`` which fails); the worker needs only this module.
+    """
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None or not hasattr(main, "__file__"):
+        yield
+        return
+    with _MAIN_LOCK:
+        path = main.__dict__.pop("__file__")
+        try:
+            yield
+        finally:
+            main.__file__ = path
+
+

@@ -1,0 +1,87 @@
+"""Stage 1: a path on disk → Document values, or one clear DocumentError.
+
+The text is kept exactly as written (no Unicode normalisation, no newline conversion):
+every later offset points into it, and the sentence-text check in ``queries/checks`` compares
+evidence against it character by character. Only a UTF-8 byte-order mark is dropped, because
+it is an encoding artefact, not text. The checksum is of the file's bytes, so it identifies
+the very file that was read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from rdflib import URIRef
+
+from graph.errors import DocumentError
+from graph.model import Document, slugify
+from graph.namespaces import KKD
+
+SUFFIXES = (".txt", ".md")
+_BOM = "\ufeff"
+
+
+def load_document(path: Path | str) -> Document:
+    """Read one UTF-8 text file as a Document."""
+    path = Path(path)
+    if not path.exists():
+        raise DocumentError(f"{path}: no such file")
+    if path.is_dir():
+        raise DocumentError(f"{path}: is a directory, not a document")
+    doc_id = slugify(path.stem)
+    if not doc_id:
+        raise DocumentError(f"{path}: the file name gives an empty document id; rename it")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(
+            f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from exc
+    if text.startswith(_BOM):
+        text = text[len(_BOM):]
+    if not text.strip():
+        raise DocumentError(f"{path}: the document is empty")
+    return Document(
+        doc_id=doc_id,
+        iri=URIRef(f"{KKD}{doc_id}"),
+        path=path,
+        text=text,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def load_documents(path: Path | str) -> list[Document]:
+    """A file → [its Document]; a directory → its *.txt / *.md documents sorted by name.
+
+    A directory is read one level deep: sub-folders are usually drafts or attachments, and
+    silently ingesting them would be a surprise.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DocumentError(f"{path}: no such file or directory")
+    if not path.is_dir():
+        return [load_document(path)]
+    files = sorted(
+        child for child in path.iterdir()
+        if child.is_file() and child.suffix.lower() in SUFFIXES
+    )
+    if not files:
+        raise DocumentError(f"{path}: no {' or '.join(SUFFIXES)} documents in this directory")
+    documents = [load_document(child) for child in files]
+    seen: dict[str, Path] = {}
+    for document in documents:
+        if document.doc_id in seen:
+            raise DocumentError(
+                f"{seen[document.doc_id]} and {document.path} would both get the document id "
+                f"{document.doc_id!r}; rename one"
+            )
+        seen[document.doc_id] = document.path
+    return documents
+
+
+load_path = load_documents

@@ -1,0 +1,123 @@
+"""Serialise a query result in a requested media type, cut at a row cap.
+
+Runs inside the query worker processes (``graph.executor``), so the bytes that cross the
+process boundary are already the response body. pyoxigraph writes every format; the one step
+done here is the cut: a ``QuerySolutions`` iterator cannot be limited and then serialised, so
+the kept rows are written as SPARQL JSON (a few lines, below) and, for the other result
+formats, read back by pyoxigraph and written in the requested one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+import pyoxigraph as ox
+
+from graph.errors import QuerySyntaxError
+from graph.namespaces import PREFIXES
+
+# Added to head.link of a cut SPARQL JSON result: a link clients may ignore (the standard
+# says head.link holds IRIs of metadata about the result), meaning "more rows were found".
+TRUNCATED_LINK = "urn:ketamine-kg:truncated"
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+@dataclass(frozen=True)
+class Serialised:
+    """A response body, its media type, whether rows were cut, and how many were kept."""
+
+    body: bytes
+    media_type: str
+    truncated: bool
+    rows: int
+
+
+def serialise(result: QueryResult, media_type: str, max_rows: int) -> Serialised:
+    """Write a result in ``media_type`` (a canonical type of the negotiation table)."""
+    if isinstance(result, ox.QueryBoolean):
+        fmt = _results_format(media_type)
+        return Serialised(result.serialize(format=fmt), media_type, False, 1)
+    if isinstance(result, ox.QuerySolutions):
+        return _solutions(result, media_type, max_rows)
+    return _triples(result, media_type, max_rows)
+
+
+def _solutions(result: ox.QuerySolutions, media_type: str, max_rows: int) -> Serialised:
+    fmt = _results_format(media_type)
+    variables = [v.value for v in result.variables]
+    rows = list(islice(result, max_rows + 1))
+    truncated = len(rows) > max_rows
+    rows = rows[:max_rows]
+    document: dict[str, Any] = {"head": {"vars": variables}, "results": {"bindings": [
+        {name: _term_json(row[name]) for name in variables if row[name] is not None}
+        for row in rows
+    ]}}
+    if truncated:
+        document["head"]["link"] = [TRUNCATED_LINK]
+    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if fmt != ox.QueryResultsFormat.JSON:
+        body = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON).serialize(
+            format=fmt)
+    return Serialised(body, media_type, truncated, len(rows))
+
+
+def _triples(result: ox.QueryTriples, media_type: str, max_rows: int) -> Serialised:
+    fmt = ox.RdfFormat.from_media_type(media_type)
+    if fmt is None:
+        raise QuerySyntaxError(f"CONSTRUCT and DESCRIBE cannot answer in {media_type}")
+    triples = list(islice(result, max_rows + 1))
+    truncated = len(triples) > max_rows
+    triples = triples[:max_rows]
+    prefixes = _used_prefixes(triples)
+    if fmt.supports_datasets:
+        quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+        body = ox.serialize(quads, format=fmt, prefixes=prefixes)
+    else:
+        body = ox.serialize(triples, format=fmt, prefixes=prefixes)
+    return Serialised(body or b"", media_type, truncated, len(triples))
+
+
+def _used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
+    """The project prefixes some IRI of the triples starts with (no unused declarations)."""
+    iris = {term.value for t in triples for term in (t.subject, t.predicate, t.object)
+            if isinstance(term, ox.NamedNode)}
+    iris |= {t.object.datatype.value for t in triples if isinstance(t.object, ox.Literal)}
+    return {prefix: namespace for prefix, namespace in PREFIXES.items()
+            if any(iri.startswith(namespace) for iri in iris)}
+
+
+def _results_format(media_type: str) -> ox.QueryResultsFormat:
+    fmt = ox.QueryResultsFormat.from_media_type(media_type)
+    if fmt is None:
+        raise QuerySyntaxError(f"SELECT and ASK cannot answer in {media_type}")
+    return fmt
+
+
+def _term_json(term: Any) -> dict[str, Any]:
+    """One RDF term in SPARQL 1.1 (and 1.2 for triple terms) Query Results JSON."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {
+            "subject": _term_json(term.subject),
+            "predicate": _term_json(term.predicate),
+            "object": _term_json(term.object),
+        }}
+    encoded: dict[str, Any] = {"type": "literal", "value": term.value}
+    if term.language:
+        encoded["xml:lang"] = term.language
+        if term.direction is not None:
+            encoded["its:dir"] = str(term.direction)
+    elif term.datatype.value not in (_XSD_STRING, _RDF_LANG_STRING, _RDF_DIR_LANG_STRING):
+        encoded["datatype"] = term.datatype.value
+    return encoded
