@@ -16,13 +16,23 @@ from server.config import load_config
 
 # Each feature is one module exposing ``bp`` (a Blueprint); listed here, the features are
 # the table of contents of the server.
-BLUEPRINTS: tuple[str, ...] = ()
+BLUEPRINTS: tuple[str, ...] = (
+    "sparql", "api", "openapi",
+    "home", "entities", "search", "editor", "graphview", "ontology_page",
+)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: settings → store → error handlers → feature blueprints."""
     app = Flask(__name__)
     app.config.update(load_config(config))
+    proxies = int(app.config.get("KKG_TRUSTED_PROXIES") or 0)
+    if proxies > 0:  # believe X-Forwarded-Proto/Host/Port/Prefix from that many proxies
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies,
+            x_prefix=proxies)
     from server import errors, store
 
     store.init_app(app)

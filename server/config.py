@@ -18,6 +18,10 @@ DEFAULTS: dict[str, Any] = {
     "KKG_MAX_QUERY_BYTES": 100_000,  # longer query texts are refused with 413
     "KKG_PUBLIC_BASE": "",           # external base URL when behind a proxy (else from request)
     "KKG_ENGINE": "",                # URL of a remote SPARQL endpoint to use instead of the store
+    "KKG_QUERY_WORKERS": 2,          # query processes per server process (graph.executor)
+    "KKG_MAX_PENDING": 8,            # queries running or waiting at once; more are answered 503
+    "KKG_TRUSTED_PROXIES": 0,        # proxies in front whose X-Forwarded-* headers are believed
+    "KKG_QUERIES_DIR": "",           # folder of named queries (default: the project's queries/)
 }
 
 _TYPES = {key: type(value) for key, value in DEFAULTS.items()}

@@ -1,0 +1,77 @@
+"""The app's query executor: created on first use in each server process, closed at exit.
+
+Lazily, because gunicorn forks its workers after loading the app and a pool of processes
+must not cross a fork: each worker (and the Flask test client) starts its own pool on its
+first query, and a pool found in a process other than the one that made it is replaced.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import threading
+import weakref
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from graph.errors import StoreError
+from graph.executor import QueryExecutor, QueryJob, StoreSource
+from graph.results import Serialised
+from server.store import get_store
+
+EXTENSION_KEY = "kkg_executor"
+_LOCK = threading.Lock()
+_LIVE: weakref.WeakSet[QueryExecutor] = weakref.WeakSet()
+
+
+def store_source(app: Flask) -> StoreSource:
+    """Where worker processes find the same store the app serves."""
+    data_files = [p for p in str(app.config["KKG_DATA_FILES"]).split(os.pathsep) if p]
+    if data_files:
+        return StoreSource(data_files=tuple(Path(p).resolve() for p in data_files))
+    path = app.extensions["kkg_store"].path
+    if path is None:
+        raise StoreError("the served store has no folder the query processes could open")
+    return StoreSource(store_dir=Path(path))
+
+
+def get_executor() -> QueryExecutor:
+    """This process's executor for the current app, started on first use."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    executor = app.extensions.get(EXTENSION_KEY)
+    if executor is not None and executor.pid == os.getpid():
+        return executor
+    with _LOCK:
+        executor = app.extensions.get(EXTENSION_KEY)
+        if executor is None or executor.pid != os.getpid():
+            get_store()  # the app's store opened: the source below exists
+            executor = QueryExecutor(
+                store_source(app),
+                processes=int(app.config["KKG_QUERY_WORKERS"]),
+                max_pending=int(app.config["KKG_MAX_PENDING"]),
+                timeout_s=float(app.config["KKG_QUERY_TIMEOUT_S"]),
+            )
+            app.extensions[EXTENSION_KEY] = executor
+            _LIVE.add(executor)
+    return executor
+
+
+def run_job(job: QueryJob) -> Serialised:
+    """Run one query through the executor, under the configured limits."""
+    return get_executor().run(job)
+
+
+def shutdown(app: Flask) -> None:
+    """Stop the app's query processes (tests, gunicorn's worker_exit)."""
+    executor = app.extensions.pop(EXTENSION_KEY, None)
+    if executor is not None and executor.pid == os.getpid():
+        executor.close()
+
+
+@atexit.register
+def close_all() -> None:
+    """Stop every executor this process started (at exit, or when a gunicorn worker ends)."""
+    for executor in list(_LIVE):
+        if executor.pid == os.getpid():
+            executor.close()

@@ -1,0 +1,132 @@
+"""Shared fixtures. Sections: data files · stores · Flask apps · a live server.
+
+Names are generic (``app``, ``client``, ``live_server``) so every server test, pages
+included, can use the same ones; add new sections below rather than new conftest files.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from graph.loading import load_rdf_files
+from graph.store import GraphStore
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# --------------------------------------------------------------------------- data files
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SAMPLE_GRAPH = DATA_DIR / "sample-graph.trig"
+
+
+# --------------------------------------------------------------------------- stores
+
+
+@pytest.fixture(scope="session")
+def sample_store() -> GraphStore:
+    """The hand-written sample dataset (tests/data/sample-graph.trig) in memory."""
+    return load_rdf_files([SAMPLE_GRAPH])
+
+
+# --------------------------------------------------------------------------- Flask apps
+
+
+def sample_config(**overrides: Any) -> dict[str, Any]:
+    """App settings serving the sample dataset, plus overrides."""
+    return {"TESTING": True, "KKG_DATA_FILES": str(SAMPLE_GRAPH), **overrides}
+
+
+@pytest.fixture(scope="session")
+def app() -> Iterator[Flask]:
+    """The app over the sample dataset, shared by the session (its query pool too)."""
+    from server import create_app
+    from server.execution import shutdown
+
+    application = create_app(sample_config())
+    yield application
+    shutdown(application)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def app_factory() -> Iterator[Callable[..., Flask]]:
+    """Build apps with other settings (a tiny time limit, a row cap…); closed afterwards."""
+    from server import create_app
+    from server.execution import shutdown
+
+    made: list[Flask] = []
+
+    def build(**overrides: Any) -> Flask:
+        application = create_app(sample_config(**overrides))
+        made.append(application)
+        return application
+
+    yield build
+    for application in made:
+        shutdown(application)
+
+
+# --------------------------------------------------------------------------- a live server
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path, limit: float) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited ({process.returncode}):\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback only
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.1)
+    raise RuntimeError(f"the server did not answer within {limit} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real gunicorn server (server.serving.serve) on 127.0.0.1; yields its base URL."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("live-server") / "server.log"
+    code = (
+        "from server.serving import serve; "
+        f"serve('127.0.0.1', {port}, workers=1, config={sample_config()!r})"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get(
+        "PYTHONPATH", "")])}
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env,
+                                   stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base + "/openapi.json", process, log, limit=60)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)

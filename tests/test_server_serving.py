@@ -1,0 +1,76 @@
+"""server.serving: gunicorn settings, and a bad store stopping the start before binding."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from graph.errors import StoreError
+from graph.store import write_home
+from server.config import load_config
+from server.serving import check_store, gunicorn_options, serve
+
+
+def test_gunicorn_settings_follow_the_limits() -> None:
+    options = gunicorn_options("127.0.0.1", 5000, 2, load_config({"KKG_QUERY_TIMEOUT_S": 10.0}))
+    assert options["bind"] == "127.0.0.1:5000" and options["workers"] == 2
+    assert options["worker_class"] == "gthread" and options["threads"] > 1
+    assert options["timeout"] > 10 and options["keepalive"] > 0
+    assert options["limit_request_line"] <= 8190 and options["limit_request_field_size"] <= 8190
+    assert options["preload_app"] is False
+    assert gunicorn_options("::1", 80, 1, load_config())["bind"] == "[::1]:80"
+
+
+def test_the_urls_a_newcomer_opens_are_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    options = gunicorn_options("0.0.0.0", 5000, 1, load_config())  # noqa: S104
+    options["when_ready"](None)
+    printed = capsys.readouterr().out
+    for url in ("http://localhost:5000/sparql", "http://localhost:5000/editor",
+                "http://localhost:5000/api/queries", "http://localhost:5000/openapi.json"):
+        assert url in printed
+
+
+def test_a_missing_home_stops_the_start(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no graph built"):
+        check_store(load_config({"KKG_HOME": str(tmp_path / "nowhere")}))
+
+
+def test_a_corrupt_store_stops_the_start(tmp_path: Path) -> None:
+    broken = tmp_path / "stores" / "broken"
+    broken.mkdir(parents=True)
+    (broken / "CURRENT").write_text("garbage\n")
+    (tmp_path / "current").symlink_to(broken)
+    with pytest.raises(StoreError) as caught:
+        check_store(load_config({"KKG_HOME": str(tmp_path)}))
+    assert "\n" not in str(caught.value)
+
+
+def test_an_unreadable_data_file_stops_the_start(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("this is not turtle <", encoding="utf-8")
+    with pytest.raises(StoreError, match="bad.ttl"):
+        check_store(load_config({"KKG_DATA_FILES": str(bad)}))
+
+
+def test_an_empty_store_stops_the_start(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(StoreError, match="empty"):
+        check_store(load_config({"KKG_DATA_FILES": str(empty)}))
+
+
+def test_a_good_store_passes(tmp_path: Path, sample_store) -> None:
+    write_home(tmp_path, list(sample_store.raw))
+    check_store(load_config({"KKG_HOME": str(tmp_path)}))
+
+
+def test_serve_raises_before_binding(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(StoreError, match="no graph built"):
+        serve("127.0.0.1", port, workers=1, config={"KKG_HOME": str(tmp_path / "none")})
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0  # nothing listens there
