@@ -130,3 +130,30 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+# --------------------------------------------------------------------------- built graphs
+
+SEED_ARTICLE = ROOT / "corpus" / "ketamine-uses.txt"
+SECOND_ARTICLE = DATA_DIR / "docs" / "psilocybin-uses.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A graph built by graph.build from the seed article alone (with the reasoner), once."""
+    from graph.build import build
+
+    home = tmp_path_factory.mktemp("seed-home")
+    build([SEED_ARTICLE], home, fresh=True)
+    return home
+
+
+@pytest.fixture(scope="session")
+def two_document_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed article, then the psilocybin article added by a second build (not --fresh)."""
+    from graph.build import build
+
+    home = tmp_path_factory.mktemp("two-document-home")
+    build([SEED_ARTICLE], home, fresh=True)
+    build([SECOND_ARTICLE], home)
+    return home
