@@ -15,8 +15,10 @@ A build killed at any point before step 5's rename leaves the previous graph ser
 
 from __future__ import annotations
 
+import fcntl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,6 +73,35 @@ def build(
     progress: Progress = lambda _msg: None,
 ) -> BuildReport:
     """Extract ``paths`` into the graph in ``home`` and swap the result in atomically."""
+    with _build_lock(home):
+        return _build_locked(paths, home, fresh=fresh, reason=reason, progress=progress)
+
+
+@contextmanager
+def _build_lock(home: Path) -> Iterator[None]:
+    """Hold ``home/.build.lock`` for the whole build, or refuse at once.
+
+    Why: two builds into one home would each read the previous graph and the later swap
+    would silently drop the other's documents. The lock is an flock, so a build killed with
+    kill -9 releases it with its process and never leaves a stale lock behind.
+    """
+    home.mkdir(parents=True, exist_ok=True)
+    with (home / ".build.lock").open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise StoreError(f"another build is running in {home}; wait for it to finish") \
+                from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _build_locked(
+    paths: list[Path], home: Path, *, fresh: bool, reason: bool, progress: Progress
+) -> BuildReport:
+    """The build proper, run while this process holds the home's build lock."""
     from graph.lexicon import Lexicon
     from graph.load import load_documents
     from graph.pipeline import extract_document

@@ -52,6 +52,7 @@ def run_query(
 def run_named(name_or_path: str, values: dict[str, str], home: Path) -> tuple[list[str], list[Row]]:
     """Open the built graph and run one query on it."""
     query = resolve_query(name_or_path)
+    query.bindings(values)  # a bad name or parameter is reported before the store is opened
     return run_query(query, values, GraphStore.open_home(home))
 
 

@@ -26,13 +26,38 @@ HOME_OPTION = click.option(
 
 
 class KGGroup(click.Group):
-    """A click group that turns the project's own errors into one line and exit status 1."""
+    """A click group that turns every user error into one line on stderr.
+
+    The project's own errors exit 1; a malformed command line (unknown option, bad choice)
+    exits 2 as click does, but as one line too, so scripts can log it without a usage dump.
+    """
+
+    def main(self, *args: object, **kwargs: object) -> object:  # type: ignore[override]
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)  # type: ignore[arg-type]
+        except click.ClickException as exc:
+            hint = f" (see 'ketamine-kg {exc.ctx.command_path.split(' ', 1)[-1]} --help')" \
+                if isinstance(exc, click.UsageError) and exc.ctx and exc.ctx.parent else ""
+            click.echo(f"ketamine-kg: error: {exc.format_message()}{hint}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("ketamine-kg: interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:  # `ketamine-kg export | head`: the reader left, not an error
+            sys.stderr.close()
+            sys.exit(0)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except KGError as exc:
             click.echo(f"ketamine-kg: error: {exc}", err=True)
+            sys.exit(1)
+        except OSError as exc:  # an unwritable --out, a full disk: say which file, no traceback
+            where = f" {exc.filename}" if exc.filename else ""
+            click.echo(f"ketamine-kg: error:{where}: {exc.strerror or exc}", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("ketamine-kg: interrupted", err=True)
