@@ -16,6 +16,7 @@ import click
 
 from graph.errors import KGError
 from graph.store import default_home
+from ontology.java import JavaMissingError
 
 HOME_OPTION = click.option(
     "--home",
@@ -52,7 +53,7 @@ class KGGroup(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except KGError as exc:
+        except (KGError, JavaMissingError) as exc:
             click.echo(f"ketamine-kg: error: {exc}", err=True)
             sys.exit(1)
         except OSError as exc:  # an unwritable --out, a full disk: say which file, no traceback
@@ -189,6 +190,29 @@ def serve(host: str, port: int, workers: int, data_files: tuple[Path, ...],
     if engine:
         config["KKG_ENGINE"] = engine
     run_server(host, port, workers=workers, config=config)
+
+
+@main.command()
+@click.option("--to", "target", required=True, metavar="URL",
+              help="Graph Store endpoint of the engine (Oxigraph: http://host:7878/store).")
+@click.option("--data", "data_files", multiple=True, type=click.Path(path_type=Path),
+              help="Publish these RDF files instead of the built graph (repeatable).")
+@HOME_OPTION
+def publish(target: str, data_files: tuple[Path, ...], home: Path | None) -> None:
+    """Upload every named graph (ontology, documents, inferred) with one PUT each.
+
+    Credentials: KKG_ENGINE_USER and KKG_ENGINE_PASSWORD. Publishing again replaces the graphs.
+    """
+    from graph.loading import load_rdf_files
+    from graph.publish import credentials_from_env
+    from graph.publish import publish as run_publish
+    from graph.store import GraphStore
+
+    store = load_rdf_files(list(data_files)) if data_files else GraphStore.open_home(_home(home))
+    user, password = credentials_from_env()
+    report = run_publish(store, target, user=user, password=password, progress=_progress)
+    click.echo(f"published {len(report.graphs)} graphs ({report.triples} triples) to"
+               f" {report.target} in {report.seconds} s")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -129,3 +129,14 @@ def test_build_shows_progress_and_reports_each_document(tmp_path: Path) -> None:
 def test_check_passes_on_the_seed_graph(seed_home: Path) -> None:
     result = kkg("check", home=seed_home, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_build_without_java_says_how_to_install_it(tmp_path: Path) -> None:
+    env = {**os.environ, "KKG_HOME": str(tmp_path / "home"), "PATH": str(tmp_path),
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run([sys.executable, "-m", "server.cli", "build"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]  # the lines before it are build progress
+    assert last.startswith("ketamine-kg: error: ") and "default-jre-headless" in last
+    assert not (tmp_path / "home" / "current").exists()
