@@ -33,6 +33,11 @@ TERMINATORS = ".!?…"
 CLOSERS = "\"'”’)]}»"
 OPENERS = "\"'“‘([{«"
 MAX_HEADING_WORDS = 14
+MAX_TITLE_LINE_WORDS = 8  # a heading line directly above its body (no blank line) is shorter
+_CONTINUING_WORDS = frozenset(
+    "a an the and or but of for in on at to with by from as than that which who is are was "
+    "were be been has have had its their this these those".split()
+)
 MAX_TITLE_WORDS = 20
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+\S")
@@ -111,8 +116,24 @@ def _is_heading(text: str, paragraph: list[tuple[int, int]]) -> bool:
     if line.endswith(":"):
         return True
     first = line[0]
-    return (len(paragraph) == 1 and (first.isupper() or first.isdigit())
-            and line[-1] not in TERMINATORS + CLOSERS + ",;")
+    if not (first.isupper() or first.isdigit()) or line[-1] in TERMINATORS + CLOSERS + ",;":
+        return False
+    return len(paragraph) == 1 or _is_heading_over_body(text, line, paragraph)
+
+
+def _is_heading_over_body(text: str, line: str, paragraph: list[tuple[int, int]]) -> bool:
+    """A short title line written directly above its body, with no blank line between.
+
+    Why: many articles put ``Neuropathic Pain`` on the line above its paragraph. A hard-wrapped
+    body line is told apart by its length, by ending on a word that continues a sentence
+    ("and", "of", "the"), or by the next line going on in lower case.
+    """
+    words = line.split()
+    if len(words) > MAX_TITLE_LINE_WORDS or words[-1].lower() in _CONTINUING_WORDS:
+        return False
+    next_start, next_end = paragraph[1]
+    following = text[next_start:next_end].lstrip()
+    return bool(following) and (following[0].isupper() or following[0].isdigit())
 
 
 def find_title(text: str) -> tuple[int, int] | None:

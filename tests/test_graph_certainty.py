@@ -28,6 +28,10 @@ def _level(text: str) -> str | None:
     ("it is believed to involve synaptic plasticity", "hypothesised", "believed to"),
     ("is still under study", "hypothesised", "still under study"),
     ("is complex and not yet fully understood", "hypothesised", "not yet fully understood"),
+    ("It has shown promise for alcohol use disorder", "promising", "shown promise"),
+    ("an anticonvulsant first approved in 1993 for partial seizures", "established",
+     "first approved in 1993 for"),
+    ("larger trials are needed", "preliminary", "larger trials are needed"),
 ])
 def test_cues(text: str, level: str, cue: str | None) -> None:
     found = find_cue(text)
@@ -58,8 +62,10 @@ def test_a_hedge_weakens_and_weak_cues_only_count_alone() -> None:
 @pytest.mark.parametrize(("text", "cue"), [
     ("it’s not a standalone cure for these conditions", "not a standalone cure"),
     ("There is no evidence that it helps", "no evidence"),
-    ("Ketamine was not effective in this trial", "not effective"),
+    ("Ketamine was not effective in this trial", "was not effective"),
     ("The drug failed to improve sleep", "failed to"),
+    ("but it does not act on GABA receptors", "does not act on"),
+    ("trials in that condition were negative", "were negative"),
 ])
 def test_negation_cues(text: str, cue: str) -> None:
     assert find_negation(text) == cue

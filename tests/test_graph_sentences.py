@@ -108,3 +108,15 @@ def test_windows_line_endings(tmp_path: Path) -> None:
     parts = segment(document)
     assert parts.sections[-1].heading == "1. Uses"
     assert [s.text for s in parts.sentences] == ["Ketamine helps.", "It works."]
+
+
+def test_heading_line_directly_above_its_body() -> None:
+    text = ("Gabapentin Uses\n\nNeuropathic Pain\nGabapentin relieves postherpetic neuralgia.\n"
+            "It is taken orally.\n\nAn ordinary paragraph that is wrapped after the word of\n"
+            "Many lines. Still one section.\n")
+    segmentation = segment(document_from_text(text))
+    headings = [s.heading for s in segmentation.sections]
+    assert headings == [None, "Neuropathic Pain"]
+    assert [s.text for s in segmentation.sentences][:2] == [
+        "Gabapentin relieves postherpetic neuralgia.", "It is taken orally."]
+    assert all(s.section == "Neuropathic Pain" for s in segmentation.sentences)
