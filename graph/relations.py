@@ -64,6 +64,27 @@ def _fits(mention: Mention, classes: frozenset[URIRef]) -> URIRef | None:
     return sense.entity if sense else None
 
 
+_LIST_BREAK = re.compile(r"[;:.!?]|\b(?:but|although|though|while|whereas|however|not|no|"
+                         r"unlike|except|rather|instead|from|like|such|via|due|because|"
+                         r"which|that|who|whom|\w{3,}ing|\w{2,}ed)\b", re.IGNORECASE)
+_LIST_ITEM_WORDS = 5
+
+
+def _is_list_gap(gap: str) -> bool:
+    """Whether the text between two names keeps them in one list.
+
+    Plain separators ("A, B and C") always do. A gap that also holds a few unlinked items
+    ("hypertension, thyrotoxicosis, capillary hemangiomas, and essential tremors") does when
+    it is made of commas and short chunks with no clause break ("but", "not", ";").
+    """
+    if _COORDINATION.fullmatch(gap):
+        return True
+    if "," not in gap or _LIST_BREAK.search(gap):
+        return False
+    chunks = re.split(r",|\b(?:and|or)\b", gap)
+    return all(len(chunk.split()) <= _LIST_ITEM_WORDS for chunk in chunks)
+
+
 def coordinated(mention: Mention, mentions: list[Mention], classes: frozenset[URIRef],
                 text: str) -> list[Mention]:
     """``mention`` and the mentions of ``classes`` listed with it ("A, B (C), and D")."""
@@ -80,7 +101,7 @@ def coordinated(mention: Mention, mentions: list[Mention], classes: frozenset[UR
                 before = [m for m in ordered if m.end <= current.start]
                 nxt = before[-1] if before else None
                 gap = text[nxt.end:current.start] if nxt else ""
-            if nxt is None or not _fits(nxt, classes) or not _COORDINATION.fullmatch(gap):
+            if nxt is None or not _fits(nxt, classes) or not _is_list_gap(gap):
                 break
             group.append(nxt)
             current = nxt
@@ -246,8 +267,51 @@ def sentence_claims(sentence: Sentence, mentions: list[Mention], ctx: Context) -
 
 def extract_claims(sentences: list[Sentence], mentions: dict[int, list[Mention]],
                    ctx: Context) -> list[Claim]:
-    """Claims of a document's sentences, in text order."""
+    """Claims of a document's sentences, in text order.
+
+    A bullet that says nothing by itself ("- Hypertension") completes the sentence that
+    introduced the list ("Propranolol is used for treating various conditions, including:").
+    """
     claims: list[Claim] = []
+    lead: Sentence | None = None
     for sentence in sentences:
-        claims += sentence_claims(sentence, mentions.get(sentence.index, []), ctx)
+        own = sentence_claims(sentence, mentions.get(sentence.index, []), ctx)
+        if _is_bullet(sentence):
+            if not own and lead is not None and sentence.section_index == lead.section_index:
+                own = _list_item_claims(sentence, lead, mentions, ctx)
+        else:
+            lead = sentence if sentence.text.rstrip().endswith(":") else None
+        claims += own
     return claims
+
+
+_BULLET = re.compile(r"\s*(?:[-*•‣◦]|\d{1,2}[.)])\s+")
+
+
+def _is_bullet(sentence: Sentence) -> bool:
+    return bool(_BULLET.match(sentence.text))
+
+
+def _list_item_claims(item: Sentence, lead: Sentence, mentions: dict[int, list[Mention]],
+                      ctx: Context) -> list[Claim]:
+    """Claims of a list item read as the end of its lead sentence.
+
+    The rules run on "lead item" as one virtual sentence whose offsets line up with the
+    item's own mentions (the lead's mentions are shifted in front of it); the claims then
+    cite the real span from the lead to the item, so the evidence is the document's text.
+    """
+    marker = _BULLET.match(item.text)
+    item_text = item.text[marker.end():] if marker else item.text
+    lead_text = lead.text.rstrip().rstrip(":")
+    virtual_start = item.start + (marker.end() if marker else 0) - len(lead_text) - 1
+    shift = virtual_start - lead.start
+    virtual = replace(item, start=virtual_start, text=f"{lead_text} {item_text}")
+    shifted = [replace(m, start=m.start + shift, end=m.end + shift)
+               for m in mentions.get(lead.index, []) if m.end <= lead.start + len(lead_text)]
+    section = ctx.sections.get(item.section_index, SectionContext())
+    recent = section.recent
+    found = sentence_claims(virtual, shifted + mentions.get(item.index, []), ctx)
+    section.recent = recent  # a list item does not change what "it" refers to
+    evidence = replace(item, start=lead.start, text=ctx.text[lead.start:item.end])
+    return [replace(claim, sentence=evidence) for claim in found
+            if any(m.entity == claim.object for m in mentions.get(item.index, []))]

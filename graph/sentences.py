@@ -34,6 +34,8 @@ CLOSERS = "\"'”’)]}»"
 OPENERS = "\"'“‘([{«"
 MAX_HEADING_WORDS = 14
 MAX_TITLE_LINE_WORDS = 8  # a heading line directly above its body (no blank line) is shorter
+_LIST_OPENERS = frozenset({"including", "include", "includes", "follows", "following",
+                           "like", "are", "is", "were", "was"})
 _CONTINUING_WORDS = frozenset(
     "a an the and or but of for in on at to with by from as than that which who is are was "
     "were be been has have had its their this these those".split()
@@ -114,11 +116,22 @@ def _is_heading(text: str, paragraph: list[tuple[int, int]]) -> bool:
     if len(line.split()) > MAX_HEADING_WORDS or line.startswith(("-", "*", "•")):
         return False
     if line.endswith(":"):
-        return True
+        return not _introduces_a_list(line)
     first = line[0]
     if not (first.isupper() or first.isdigit()) or line[-1] in TERMINATORS + CLOSERS + ",;":
         return False
     return len(paragraph) == 1 or _is_heading_over_body(text, line, paragraph)
+
+
+def _introduces_a_list(line: str) -> bool:
+    """A sentence ending in a colon that opens a list ("… conditions, including:").
+
+    Why: it reads like a heading (short, closing colon) but it is the sentence the list items
+    complete; a heading has no comma and does not end on a function word or "including".
+    """
+    words = line.rstrip(":").split()
+    last = words[-1].lower() if words else ""
+    return "," in line or last in _CONTINUING_WORDS or last in _LIST_OPENERS
 
 
 def _is_heading_over_body(text: str, line: str, paragraph: list[tuple[int, int]]) -> bool:

@@ -1,0 +1,58 @@
+"""Article styles other than the seed's: bullet lists, headings above their body, long lists
+with names the ontology lacks. Found by running unseen articles (gabapentin, propranolol)
+through the build; each case is a sentence or two of that kind, run through the whole
+pipeline with the real ontology."""
+
+from __future__ import annotations
+
+from graph_fixtures import extract_text
+
+from graph.namespaces import KKE, KKG
+
+
+def _facts(text: str) -> set[tuple[str, str, str, bool]]:
+    return {(str(c.subject).removeprefix(str(KKE)), str(c.predicate).removeprefix(str(KKG)),
+             str(c.object).removeprefix(str(KKE)), c.negated)
+            for c in extract_text(text).claims}
+
+
+def test_bullets_complete_the_sentence_that_introduces_them() -> None:
+    text = ("Propranolol\n\n## Medical uses\n\nPropranolol is used for treating various "
+            "conditions, including:\n\n- Hypertension\n- Atrial fibrillation\n"
+            "- Essential tremor\n")
+    extraction = extract_text(text)
+    found = {(str(c.object).removeprefix(str(KKE))) for c in extraction.claims}
+    assert {"hypertension", "atrial-fibrillation", "essential-tremor"} <= found
+    for claim in extraction.claims:  # the evidence is the document's own text, lead to item
+        assert claim.sentence.text.startswith("Propranolol is used for treating")
+        assert text[claim.sentence.start:claim.sentence.end] == claim.sentence.text
+
+
+def test_a_long_list_keeps_going_past_names_the_ontology_lacks() -> None:
+    facts = _facts("Propranolol is used to treat high blood pressure, thyrotoxicosis, "
+                   "capillary hemangiomas, performance anxiety, and essential tremors.")
+    objects = {obj for _s, _p, obj, _n in facts}
+    assert {"hypertension", "thyrotoxicosis", "capillary-hemangioma", "performance-anxiety",
+            "essential-tremor"} <= objects
+
+
+def test_a_clause_break_ends_the_list() -> None:
+    facts = _facts("Chronic pain, often resulting from conditions like fibromyalgia, "
+                   "neuropathy, and complex regional pain syndrome, can be debilitating.")
+    assert ("chronic-pain", "causesCondition", "fibromyalgia", False) not in facts
+    assert ("fibromyalgia", "causesCondition", "chronic-pain", False) in facts
+
+
+def test_headings_above_their_body_scope_certainty() -> None:
+    text = ("Gabapentin Uses\n\nGabapentin was first approved in 1993 for epilepsy.\n\n"
+            "Fibromyalgia\nSome studies suggest that gabapentin may relieve fibromyalgia.\n")
+    claims = extract_text(text).claims
+    levels = {str(c.object).removeprefix(str(KKE)): str(c.certainty).removeprefix(str(KKG))
+              for c in claims}
+    assert levels.get("epilepsy") == "established"
+    assert levels.get("fibromyalgia") == "preliminary"
+
+
+def test_denials_are_negated() -> None:
+    facts = _facts("Gabapentin does not treat bipolar disorder.")
+    assert ("gabapentin", "treats", "bipolar-disorder", True) in facts
