@@ -26,7 +26,8 @@ import pyoxigraph as ox
 import rdflib
 
 from graph.errors import StoreError
-from graph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, document_graph
+from graph.merge import merge_use_certainty
+from graph.namespaces import INFERRED_GRAPH, MERGED_GRAPH, ONTOLOGY_GRAPH, document_graph
 from graph.rdfio import graph_to_quads, store_graph_to_rdflib
 from graph.store import CURRENT_LINK, GraphStore, write_home
 
@@ -128,13 +129,17 @@ def _build_locked(
         kept = _previous_document_graphs(home, exclude=set(doc_graphs))
         report.kept_documents = sorted(kept)
         doc_graphs.update(kept)
+    merged = merge_use_certainty(doc_graphs.values(), ontology_graph)
 
     inferred = rdflib.Graph()
     if reason:
         with clock("reason"):
             from ontology.reasoner import infer
 
-            inferred = infer([ontology_graph, *doc_graphs.values()])
+            asserted = [ontology_graph, *doc_graphs.values(), merged]
+            inferred = infer(asserted)
+            for graph in asserted:  # keep only what is new: an entailed copy is a duplicate
+                inferred -= graph
         report.inferred_triples = len(inferred)
         progress(f"reasoner: {len(inferred)} inferred triples")
 
@@ -142,11 +147,30 @@ def _build_locked(
         quads: list[ox.Quad] = list(graph_to_quads(ontology_graph, str(ONTOLOGY_GRAPH)))
         for doc_id in sorted(doc_graphs):
             quads.extend(graph_to_quads(doc_graphs[doc_id], document_graph(doc_id)))
+        quads.extend(graph_to_quads(merged, str(MERGED_GRAPH)))
         quads.extend(graph_to_quads(inferred, str(INFERRED_GRAPH)))
+        quads.extend(union_default_graph(quads))
         report.total_quads = len(quads)
         report.store_path = str(write_home(home, quads))
     progress(f"store: {report.total_quads} quads in {report.store_path}")
     return report
+
+
+def union_default_graph(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """Every distinct triple of the named graphs once, in the store's default graph.
+
+    Why: the SPARQL default graph users query is the merge of all graphs, a set; Oxigraph's
+    union mode instead yields a triple once per named graph holding it (two documents that
+    support one use would double every row about it). The named graphs keep provenance.
+    """
+    seen: set[tuple[object, object, object]] = set()
+    union: list[ox.Quad] = []
+    for quad in quads:
+        triple = (quad.subject, quad.predicate, quad.object)
+        if triple not in seen:
+            seen.add(triple)
+            union.append(ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph()))
+    return union
 
 
 def _refuse_duplicate_ids(documents: list) -> None:

@@ -25,6 +25,7 @@ ENTAILMENT_SIMPLE = "http://www.w3.org/ns/entailment/Simple"
 
 ONTOLOGY_GRAPH = KKGRAPH["ontology"]
 INFERRED_GRAPH = KKGRAPH["inferred"]
+MERGED_GRAPH = KKGRAPH["merged"]  # facts about the whole graph (graph/merge.py)
 
 PREFIXES: dict[str, str] = {
     "kkg": str(KKG),

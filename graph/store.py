@@ -47,9 +47,19 @@ class GraphStore:
     the graphs, because users think of "the graph", not of its partitions.
     """
 
-    def __init__(self, store: ox.Store, path: Path | None = None) -> None:
+    def __init__(self, store: ox.Store, path: Path | None = None, *,
+                 read_only: bool = False) -> None:
         self._store = store
         self.path = path
+        # A read-only store cannot gain graphs, so their list is read once: every /sparql
+        # request asks for it, and listing ~1000 document graphs costs milliseconds.
+        self._read_only = read_only
+        self._graphs: tuple[str, ...] | None = None
+        # A built store holds the de-duplicated union of its named graphs in its default graph
+        # (graph/build.py): Oxigraph's union-of-named-graphs mode repeats a triple once per
+        # graph that holds it, so a use two documents support would come back twice.
+        self._has_union_default = any(
+            True for _ in islice(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), 1))
 
     @classmethod
     def in_memory(cls) -> GraphStore:
@@ -68,7 +78,7 @@ class GraphStore:
             store = ox.Store.read_only(str(target))
         except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
             raise StoreError(f"the graph store in {target} cannot be opened: {exc}") from exc
-        graph_store = cls(store, target)
+        graph_store = cls(store, target, read_only=True)
         if graph_store.count() == 0:
             raise StoreError(f"the graph store in {target} is empty or corrupt: rebuild it")
         return graph_store
@@ -96,7 +106,7 @@ class GraphStore:
         options: dict[str, object] = {"prefixes": PREFIXES}
         if default_graph is not None:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graph]
-        elif union_default_graph:
+        elif union_default_graph and not self._has_union_default:
             options["use_default_graph_as_union"] = True
         if named_graphs is not None:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
@@ -122,7 +132,12 @@ class GraphStore:
 
     def graphs(self) -> list[str]:
         """The IRIs of every named graph, sorted."""
-        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        if self._graphs is not None:
+            return list(self._graphs)
+        found = sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        if self._read_only:
+            self._graphs = tuple(found)
+        return found
 
     def labels(self, iris: Iterable[str], *, limit: int = 500) -> dict[str, str]:
         """The ``rdfs:label`` of each IRI that has one (English or plain first), by lookup.

@@ -129,3 +129,33 @@ def test_exported_rdfxml_loads_in_owlready2_and_hermit_finds_it_consistent(
     assert {"MentalHealthDrug", "PainDrug"} <= inferred
     claims = world.search(iri="https://w3id.org/ketamine-kg/claim/*")
     assert len(claims) >= 40
+
+
+def test_two_documents_on_one_use_merge_into_one_consistent_use(tmp_path: Path) -> None:
+    """The seed rates ketamine for TRD 'supported'; a review calls it 'widely used'
+    (established). One use node, one certainty (the firmest), each claim in its own
+    document graph, no row twice, and HermiT still finds the graph consistent."""
+    review = Path(__file__).resolve().parent / "data" / "docs" / "ketamine-review.txt"
+    build([SEED, review], tmp_path, fresh=True)
+    store = GraphStore.open_home(tmp_path)
+    rows = store.select("""
+        PREFIX kkg: <https://w3id.org/ketamine-kg/ontology/>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX kke: <https://w3id.org/ketamine-kg/entity/>
+        SELECT ?certainty WHERE {
+          ?use kkg:usesDrug kke:ketamine ;
+               kkg:forIndication kke:treatment-resistant-depression ;
+               kkg:hasCertainty/rdfs:label ?certainty .
+        }""")
+    assert rows == [{"certainty": "established"}]
+    per_document = store.select("""
+        PREFIX kkg: <https://w3id.org/ketamine-kg/ontology/>
+        SELECT ?g (COUNT(?claim) AS ?n) WHERE { GRAPH ?g {
+          <https://w3id.org/ketamine-kg/use/ketamine/treatment-resistant-depression>
+              kkg:supportedBy ?claim } } GROUP BY ?g ORDER BY ?g""")
+    assert [row["g"] for row in per_document] == [document_graph("ketamine-review"),
+                                                   document_graph("ketamine-uses")]
+    total = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]
+    distinct = store.select(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")[0]["n"]
+    assert total == distinct
