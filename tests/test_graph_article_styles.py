@@ -56,3 +56,28 @@ def test_headings_above_their_body_scope_certainty() -> None:
 def test_denials_are_negated() -> None:
     facts = _facts("Gabapentin does not treat bipolar disorder.")
     assert ("gabapentin", "treats", "bipolar-disorder", True) in facts
+
+
+def test_side_effects_are_not_uses() -> None:
+    facts = _facts("Lithium is used for bipolar disorder. Long-term use of lithium can cause "
+                   "hypothyroidism.")
+    assert ("lithium", "hasAdverseEffect", "hypothyroidism", False) in facts
+    assert not any(obj == "hypothyroidism" and pred == "treats" for _s, pred, obj, _n in facts)
+
+
+def test_gold_standard_and_disease_modifying_wording() -> None:
+    claims = extract_text("Lithium has been the gold standard for the treatment of bipolar "
+                          "disorder. Preliminary evidence suggests lithium may slow the "
+                          "progression of Alzheimer's disease.").claims
+    levels = {str(c.object).removeprefix(str(KKE)): str(c.certainty).removeprefix(str(KKG))
+              for c in claims}
+    assert levels["bipolar-disorder"] == "established"
+    assert levels["alzheimer-s-disease"] == "preliminary"
+
+
+def test_unknown_enzymes_become_candidate_targets() -> None:
+    extraction = extract_text("Although its mechanism is not fully understood, lithium "
+                              "inhibits inositol monophosphatase.")
+    assert [c.label for c in extraction.candidates] == ["inositol monophosphatase"]
+    claim = next(c for c in extraction.claims if str(c.predicate) == str(KKG.modulates))
+    assert str(claim.certainty) == str(KKG.hypothesised)
