@@ -41,6 +41,7 @@ TWO_DOCUMENT_CASES = [
      {"condition": "kke:major-depressive-disorder"}),
     ("two-documents-mental-health-drugs", "mental-health-drugs", {}),
     ("two-documents-negated", "negated-claims", {}),
+    ("psilocybin-adverse-effects", "adverse-effects", {"drug": "kke:psilocybin"}),
 ]
 
 
