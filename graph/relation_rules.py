@@ -111,8 +111,8 @@ def load_rules(path: Path = RULES_FILE) -> tuple[RelationRule, ...]:
         if len(fields) != 7:
             raise ValueError(f"{path}:{number}: expected 7 tab-separated fields")
         rule_id, scope, cue, subject, obj, predicate, slot = fields
-        if scope not in ("sentence", "section"):
-            raise ValueError(f"{path}:{number}: scope must be sentence or section")
+        if scope not in ("sentence", "section", "heading"):
+            raise ValueError(f"{path}:{number}: scope must be sentence, section or heading")
         if slot not in (*QUALIFIER_SLOTS, "use", "-"):
             raise ValueError(f"{path}:{number}: unknown slot {slot!r}")
         if (predicate == "-") != (slot in QUALIFIER_SLOTS):

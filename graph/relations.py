@@ -110,6 +110,12 @@ def coordinated(mention: Mention, mentions: list[Mention], classes: frozenset[UR
 
 def _subject_for(obj: Mention, subjects: list[Mention], focus: Mention | None,
                  classes: frozenset[URIRef]) -> URIRef | None:
+    if focus is not None and any(m.entity == focus.entity for m in subjects):
+        # "Metformin is an alternative to insulin for gestational diabetes": the document's
+        # drug, when the sentence names it, is the one the statement is about.
+        entity = _fits(focus, classes)
+        if entity:
+            return entity
     before = [m for m in subjects if m.end <= obj.start]
     after = [m for m in subjects if m.start >= obj.end]
     for mention in ([before[-1]] if before else []) + after[:1]:
@@ -167,6 +173,7 @@ def _edges(sentence: Sentence, mentions: list[Mention], ctx: Context
     """(rule, subject, object) for every edge row whose cue holds in the sentence."""
     found: list[tuple[RelationRule, URIRef, URIRef]] = []
     used: set[Mention] = set()
+    found += _heading_edges(sentence, mentions, used, ctx)
     for rule in ctx.rules:
         if rule.is_qualifier or rule.scope != "sentence":
             continue
@@ -181,6 +188,31 @@ def _edges(sentence: Sentence, mentions: list[Mention], ctx: Context
                 pairs, spent = _edge_group(rule, subj, obj, free, subjects, ctx)
                 found += [(rule, s_iri, o_iri) for s_iri, o_iri in pairs]
                 used.update(spent)
+    return found
+
+
+def _heading_edges(sentence: Sentence, mentions: list[Mention], used: set[Mention],
+                   ctx: Context) -> list[tuple[RelationRule, URIRef, URIRef]]:
+    """Edges a section's heading decides: under "Adverse effects" a condition is one.
+
+    A heading-scope rule's cue is matched against the heading; when it holds, every mention
+    of its object classes in the section's sentences becomes its object (the drug of the
+    sentence, or the document's focus, its subject), before any sentence rule can read
+    "nausea is common" as a use. The mentions are used up.
+    """
+    if not sentence.section:
+        return []
+    found = []
+    for rule in ctx.rules:
+        if rule.scope != "heading" or rule.is_qualifier or not rule.holds(sentence.section, 0):
+            continue
+        subjects = [m for m in mentions if _fits(m, rule.subject_classes)]
+        for obj in [m for m in mentions if m not in used and _fits(m, rule.object_classes)]:
+            subject = _subject_for(obj, subjects, ctx.focus, rule.subject_classes)
+            entity = _fits(obj, rule.object_classes)
+            if subject and entity and subject != entity:
+                found.append((rule, subject, entity))
+                used.add(obj)
     return found
 
 

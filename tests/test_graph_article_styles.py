@@ -81,3 +81,25 @@ def test_unknown_enzymes_become_candidate_targets() -> None:
     assert [c.label for c in extraction.candidates] == ["inositol monophosphatase"]
     claim = next(c for c in extraction.claims if str(c.predicate) == str(KKG.modulates))
     assert str(claim.certainty) == str(KKG.hypothesised)
+
+
+def test_an_adverse_effects_section_makes_its_conditions_adverse_effects() -> None:
+    text = ("Metformin\n\nMetformin is the first-line medication for type 2 diabetes.\n\n"
+            "Adverse effects\nGastrointestinal upset, including diarrhoea and nausea, is "
+            "common.\n")
+    facts = _facts(text)
+    assert ("metformin", "hasAdverseEffect", "nausea", False) in facts
+    assert not any(pred == "treats" and obj == "nausea" for _s, pred, obj, _n in facts)
+
+
+def test_the_documents_drug_is_the_subject_of_a_comparison() -> None:
+    text = ("Metformin\n\nMetformin is widely used.\nMetformin is an alternative to insulin "
+            "for polycystic ovary syndrome.\n")
+    subjects = {s for s, _p, obj, _n in _facts(text) if obj == "polycystic-ovary-syndrome"}
+    assert subjects == {"metformin"}
+
+
+def test_trials_that_showed_no_benefit_deny_the_use() -> None:
+    facts = _facts("Randomised trials of metformin in breast cancer, however, showed no "
+                   "benefit.")
+    assert ("metformin", "treats", "breast-cancer", True) in facts
