@@ -272,7 +272,7 @@ def sentence_claims(sentence: Sentence, mentions: list[Mention], ctx: Context) -
     qualifiers = qualifiers.merged(_heading_qualifiers(sentence, ctx))
     claims: dict[tuple[URIRef, URIRef, URIRef], Claim] = {}
     for rule, subject, obj in edges:
-        inherit = DRUG in rule.subject_classes
+        inherit = DRUG in rule.subject_classes and rule.makes_use
         verdict = certainty.assess(sentence.text, section.opening, inherit, ctx.certainty_rules)
         claim = Claim(
             subject=subject, predicate=rule.predicate, object=obj,  # type: ignore[arg-type]

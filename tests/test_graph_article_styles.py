@@ -103,3 +103,18 @@ def test_trials_that_showed_no_benefit_deny_the_use() -> None:
     facts = _facts("Randomised trials of metformin in breast cancer, however, showed no "
                    "benefit.")
     assert ("metformin", "treats", "breast-cancer", True) in facts
+
+
+def test_regulatory_wording_is_established_and_warnings_are_adverse_effects() -> None:
+    text = ("Sertraline\n\nSertraline was approved by the FDA in 1991 for major depressive "
+            "disorder. Sertraline is indicated for panic disorder.\n\nChildren\nIn children, "
+            "sertraline is approved only for obsessive-compulsive disorder. A boxed warning "
+            "notes that sertraline carries an increased risk of suicidal ideation.\n")
+    claims = extract_text(text).claims
+    by_object = {str(c.object).removeprefix(str(KKE)): c for c in claims}
+    for condition in ("major-depressive-disorder", "panic-disorder",
+                      "obsessive-compulsive-disorder"):
+        assert by_object[condition].certainty == KKG.established, condition
+    warning = by_object["suicidal-ideation"]
+    assert warning.predicate == KKG.hasAdverseEffect
+    assert warning.certainty != KKG.established  # the section's opening speaks of approval
