@@ -28,7 +28,7 @@ from pathlib import Path
 from rdflib import URIRef
 
 from graph.lexicon import TOKEN, Lexicon, is_capitals, strip_possessive
-from graph.linking import resolve_overlaps
+from graph.linking import link_text, resolve_overlaps
 from graph.model import CandidateTerm, Mention, Sense, Sentence, slugify
 from graph.namespaces import KKE, KKG, expand_curie
 
@@ -151,6 +151,7 @@ def collect_terms(mentions_by_sentence: Iterable[tuple[Sentence, list[Mention]]]
                   patterns: tuple[CandidatePattern, ...] | None = None) -> list[CandidateTerm]:
     """One CandidateTerm per new IRI: label and sentence of its first mention, its count."""
     classes = {p.pattern_id: p.cls for p in (load_patterns() if patterns is None else patterns)}
+    classes[TITLE_DRUG_PATTERN] = KKG.Drug
     first: dict[URIRef, tuple[Mention, Sentence]] = {}
     counts: dict[URIRef, int] = {}
     types: dict[URIRef, frozenset[URIRef]] = {}
@@ -177,3 +178,67 @@ def collect_terms(mentions_by_sentence: Iterable[tuple[Sentence, list[Mention]]]
             pattern_id=mention.source.partition(":")[2] or mention.source,
         ))
     return terms
+
+
+TITLE_DRUG_PATTERN = "title-drug"
+_TITLE_WORD = re.compile(r"\b[A-Z][a-z][a-z0-9\-]{2,}\b")
+_MIN_BODY_SENTENCES = 2
+
+
+def title_drug_mentions(title: str | None, title_start: int, sentences: Iterable[Sentence],
+                        mentions: dict[int, list[Mention]], lexicon: Lexicon
+                        ) -> tuple[list[Mention], dict[int, list[Mention]]]:
+    """Mentions of the drug a document's title names when the ontology does not know it.
+
+    Why: an article about a new drug ("Brexanolide for Postpartum Depression") would
+    otherwise yield nothing, since every relation rule needs a drug subject. A capitalised
+    title word that the lexicon does not know, repeated in at least two body sentences,
+    becomes a candidate kkg:Drug; every body mention of it is linked (where no known mention
+    covers it). Returns the title mention (for the focus drug) and the new body mentions.
+    """
+    if not title:
+        return [], {}
+    sentences = list(sentences)
+    best: tuple[int, str] | None = None
+    for word in dict.fromkeys(_TITLE_WORD.findall(title)):
+        if word.lower() in _TITLE_STOP or link_text(word, 0, lexicon):
+            continue
+        pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
+        hits = sum(1 for s in sentences if pattern.search(s.text))
+        if hits >= _MIN_BODY_SENTENCES and (best is None or hits > best[0]):
+            best = (hits, word)
+    if best is None:
+        return [], {}
+    word = best[1]
+    iri = URIRef(f"{KKE}{slugify(word.lower())}")
+    if iri in lexicon.entities:
+        return [], {}
+    types = lexicon.closure({KKG.Drug}) | {KKG.CandidateTerm}
+    pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
+
+    def mention(start: int, text: str) -> Mention:
+        return Mention(start, start + len(text), text, iri, types, candidate=True,
+                       source=f"candidate:{TITLE_DRUG_PATTERN}",
+                       senses=(Sense(iri, types, "candidate"),))
+
+    title_match = pattern.search(title)
+    title_mentions = [mention(title_start + title_match.start(), title_match.group())] \
+        if title_match else []
+    found: dict[int, list[Mention]] = {}
+    for sentence in sentences:
+        taken = mentions.get(sentence.index, [])
+        for match in pattern.finditer(sentence.text):
+            start, end = sentence.start + match.start(), sentence.start + match.end()
+            if all(m.end <= start or end <= m.start for m in taken):
+                found.setdefault(sentence.index, []).append(mention(start, match.group()))
+    return title_mentions, found
+
+
+# Title words that are never the drug ("Uses", "Review", "Understanding", ...).
+_TITLE_STOP = frozenset(
+    "uses use review overview introduction understanding exploring potential therapeutic "
+    "therapy therapies treatment treatments medicine medicines medication medications drug "
+    "drugs clinical evidence role roles guide update beyond against versus with from into "
+    "about what when where which how why their this that these those current emerging new "
+    "many multifaceted medical health benefits risks effects pharmacology applications".split()
+)

@@ -44,12 +44,18 @@ def extract_document(document: Document, lexicon: Lexicon) -> Extraction:
     found = {s.index: candidates.find_candidates(s, known[s.index], lexicon)
              for s in parts.sentences}
     mentions = {i: candidates.merge(known[i], found[i]) for i in known}
+    title_mentions = linking.link_text(title, parts.title[0], lexicon) if parts.title else []
+    if not any(KKG.Drug in m.types for m in title_mentions):
+        title_drug, body_drug = candidates.title_drug_mentions(
+            title, parts.title[0] if parts.title else 0, parts.sentences, mentions, lexicon)
+        title_mentions += title_drug
+        mentions = {i: sorted(ms + body_drug.get(i, []), key=lambda m: (m.start, m.end))
+                    for i, ms in mentions.items()}
     abbreviations = linking.learn_abbreviations(
         text, [m for ms in (*heads.values(), *mentions.values()) for m in ms])
     mentions = {s.index: linking.link_abbreviations(s.text, s.start, mentions[s.index],
                                                     abbreviations) for s in parts.sentences}
     terms = candidates.collect_terms((s, mentions[s.index]) for s in parts.sentences)
-    title_mentions = linking.link_text(title, parts.title[0], lexicon) if parts.title else []
     every = [m for ms in mentions.values() for m in ms]
     first = {s.section_index: s.text for s in reversed(parts.sentences)}
     sections = {s.index: SectionContext(heads.get(s.index, []),

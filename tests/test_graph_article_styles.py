@@ -118,3 +118,20 @@ def test_regulatory_wording_is_established_and_warnings_are_adverse_effects() ->
     warning = by_object["suicidal-ideation"]
     assert warning.predicate == KKG.hasAdverseEffect
     assert warning.certainty != KKG.established  # the section's opening speaks of approval
+
+
+def test_an_article_about_a_drug_the_ontology_lacks() -> None:
+    text = ("Brexanolide for Postpartum Depression\n\nBrexanolide is an oral neuroactive "
+            "steroid. It was approved for postpartum depression in 2023.\n\nSafety\n"
+            "Brexanolide can cause dizziness.\n")
+    extraction = extract_text(text)
+    assert [(t.label, KKG.Drug in t.types) for t in extraction.candidates] == [
+        ("brexanolide", True)]
+    facts = {(s, p, o) for s, p, o, _n in _facts(text)}
+    assert ("brexanolide", "treats", "postpartum-depression") in facts
+
+
+def test_a_title_word_that_is_not_a_drug_is_left_alone() -> None:
+    extraction = extract_text("Understanding Chronic Pain\n\nChronic pain is common. "
+                              "Ketamine relieves chronic pain.\n")
+    assert extraction.candidates == []
