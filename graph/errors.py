@@ -50,6 +50,15 @@ class QueryTimeoutError(KGError):
     http_status = 503
 
 
+class QueryLimitError(KGError):
+    """A query went past a limit other than time (the memory one query may use) and was stopped.
+
+    503 like a timeout: the service is fine, this query asked for more than it may have.
+    """
+
+    http_status = 503
+
+
 class QueryAbortedError(KGError):
     """The query engine stopped while running a query (its process crashed or ran out of memory).
 

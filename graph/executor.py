@@ -11,13 +11,22 @@ replaced the same way.
 
 Workers are started from a ``forkserver``: forking the caller itself is unsafe once it runs
 threads or holds an open RocksDB store (gunicorn threads, the app's own store handle).
+
+A worker has no network and a memory allowance (``graph.sandbox``, set up by the worker
+itself), and every answer is cut at a byte budget as well as a row cap, so that neither a
+worker nor the server process that receives its answer grows without bound. A query that
+finds all ``max_pending`` places taken waits up to ``QUEUE_WAIT_S`` for one rather than
+failing at once: a burst of short queries from more clients than places queues and is
+answered, while a backlog behind long queries is still answered 503 quickly.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import queue
+import signal
 import sys
 import threading
 from collections.abc import Iterator
@@ -27,26 +36,35 @@ from typing import Any
 from graph.errors import (
     KGError,
     QueryAbortedError,
+    QueryLimitError,
     QueryTimeoutError,
     ServiceBusyError,
     StoreError,
 )
-from graph.query_worker import QueryJob, StoreSource, rebuild_error, worker_main
+from graph.query_worker import (
+    QueryJob,
+    StoreSource,
+    WorkerLimits,
+    rebuild_error,
+    worker_main,
+)
 from graph.results import Serialised
 
-__all__ = ["QueryExecutor", "QueryJob", "StoreSource"]
+__all__ = ["QueryExecutor", "QueryJob", "StoreSource", "WorkerLimits"]
 
 START_TIMEOUT_S = 120.0
+QUEUE_WAIT_S = 1.0  # longest wait for a place in the queue (never more than the time limit)
 _MAIN_LOCK = threading.Lock()
 
 
 class _Worker:
     """One worker process and the parent's end of its pipe."""
 
-    def __init__(self, context: Any, source: StoreSource) -> None:
+    def __init__(self, context: Any, source: StoreSource, limits: WorkerLimits) -> None:
         self.conn, child = context.Pipe()
         self.process = context.Process(
-            target=worker_main, args=(child, source), daemon=True, name="kkg-query-worker")
+            target=worker_main, args=(child, source, limits), daemon=True,
+            name="kkg-query-worker")
         with _main_path_hidden():
             self.process.start()
         child.close()
@@ -91,12 +109,16 @@ class QueryExecutor:
         max_pending: int = 8,
         timeout_s: float = 10.0,
         start_method: str | None = None,
+        limits: WorkerLimits | None = None,
+        max_result_bytes: int | None = None,
     ) -> None:
         method = start_method or ("forkserver" if os.name == "posix" else "spawn")
         self._context = multiprocessing.get_context(method)
         if method == "forkserver":
             self._context.set_forkserver_preload(["graph.query_worker"])
         self.source = source
+        self.limits = limits or WorkerLimits()
+        self.max_result_bytes = max_result_bytes
         self.timeout_s = timeout_s
         self.max_pending = max(max_pending, processes)
         self.pid = os.getpid()
@@ -120,7 +142,9 @@ class QueryExecutor:
         if self._closed:
             raise StoreError("the query executor has been shut down")
         limit = self.timeout_s if timeout_s is None else timeout_s
-        if not self._slots.acquire(blocking=False):
+        if job.max_bytes is None and self.max_result_bytes is not None:
+            job = dataclasses.replace(job, max_bytes=self.max_result_bytes)
+        if not self._slots.acquire(timeout=min(limit, QUEUE_WAIT_S)):
             raise ServiceBusyError(
                 f"busy: {self.max_pending} queries are already running or waiting; retry shortly")
         try:
@@ -151,7 +175,7 @@ class QueryExecutor:
         self.close()
 
     def _spawn(self) -> _Worker:
-        worker = _Worker(self._context, self.source)
+        worker = _Worker(self._context, self.source, self.limits)
         with self._lock:
             self._workers.add(worker)
         return worker
@@ -188,9 +212,11 @@ class QueryExecutor:
             worker.process.join(1)
             code = worker.process.exitcode
             self._replace(worker)
-            raise QueryAbortedError(
-                f"the query process stopped while running this query (exit code {code});"
-                " the query may be too large or too deeply structured") from None
+            if code == -signal.SIGABRT and self.limits.memory_mb > 0:
+                raise QueryLimitError(
+                    f"the query needed more than the {self.limits.memory_mb} MB one query may"
+                    " use (KKG_QUERY_MEMORY_MB) and was stopped") from None
+            raise QueryAbortedError(_crash_message(code)) from None
         except BaseException:
             self._replace(worker)
             raise
@@ -202,6 +228,20 @@ class QueryExecutor:
         if status == "ok":
             return payload
         raise rebuild_error(payload)
+
+
+def _crash_message(code: int | None) -> str:
+    """Why a worker died under a query, as far as its exit tells (a signal is negative)."""
+    if code == -signal.SIGABRT:
+        cause = "the engine gave up (out of memory?)"
+    elif code == -signal.SIGSEGV:
+        cause = "the engine overflowed its stack: the query is too deeply structured"
+    elif code == -signal.SIGKILL:
+        cause = "it was killed from outside (out of memory?)"
+    else:
+        cause = f"exit code {code}"
+    return (f"the query process stopped while running this query ({cause}); it has been"
+            " replaced and the service goes on")
 
 
 @contextmanager

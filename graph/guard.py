@@ -11,6 +11,19 @@ keyword, and telling them apart needs only the lexical grammar. A recursive pars
 overflow on deeply nested groups; this module makes one linear pass and only counts brackets,
 refusing nesting deeper than the engine's parser can take (Oxigraph's recursive descent parser
 crashes its process at a few thousand levels).
+
+Where a tokenizer and Oxigraph's parser can disagree, this module leans to refusing, because a
+query it misreads would reach the engine unchecked. Oxigraph matches keywords without a word
+boundary, so ``SERVICE:x { }``, ``SERVICEex:x { }`` and ``?s ?p true.SERVICE:x { }`` all call
+``:x``; a name with SERVICE glued into it is therefore refused before a ``{``. A ``<`` may be
+an IRI or a less-than (``FILTER(1<2)SERVICE:x#>``): an IRI token that could hide a keyword, or
+that holds a ``'`` (which would shift where strings start), is refused; write such characters
+as ``\\u`` escapes, which Oxigraph decodes in IRIs only. This stays a first line that gives a
+clear reason: the query processes cannot open a network socket at all
+(``graph.query_worker``), whatever reaches them.
+
+Every pattern below runs in linear time: the text can be ``KKG_MAX_QUERY_BYTES`` long and is
+checked in a server thread that no time limit can stop.
 """
 
 from __future__ import annotations
@@ -19,6 +32,7 @@ import enum
 import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 from graph.errors import QueryRefusedError, QuerySyntaxError
@@ -34,25 +48,39 @@ _OPENERS = {"{": "}", "(": ")", "[": "]"}
 _CLOSERS = frozenset(_OPENERS.values())
 
 # One alternative per token class of the SPARQL 1.1 lexical grammar that can hide a keyword.
-# Order matters: strings and IRIs before anything that could match their insides.
+# Order matters: strings and IRIs before anything that could match their insides; first of
+# all, punctuation that can start no other token (the bulk of a hostile query). A name runs
+# greedily over letters, digits, dots and hyphens and never fails, so no position is scanned
+# twice (a prefix pattern that had to backtrack made ``a.a.a.…`` quadratic); a run with no
+# colon is split into words afterwards.
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_LOCAL = rf"(?:[\w\-:\u00B7]|{_PLX}|\.+(?=[\w\-:%\\\u00B7]))*"
 _TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
+    rf"""
+    (?P<other>[{{}}()\[\];,.*!|/^=+&])
+  | (?P<ws>\s+)
   | (?P<comment>\#[^\r\n]*)
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''
              |\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
              |'(?:[^'\\\r\n]|\\.)*'
              |"(?:[^"\\\r\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][^\s{}()\[\];,.<>"'=!|&*/+^#-]*)
+  | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
+  | (?P<var>[?$][^\s{{}}()\[\];,.<>"'=!|&*/+^#-]*)
   | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<pname>(?:[^\W\d][\w.\-\u00B7]*)?:(?:[\w\-:%\\\u00B7]|\.(?=[\w\-:%\\]))*)
-  | (?P<word>[^\W\d]\w*)
+  | (?P<name>[^\W\d][\w.\-\u00B7]*)(?P<local>:{_LOCAL})?
+  | (?P<pname>:{_LOCAL})
   | (?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)
-  | (?P<other>.)
+  | (?P<rest>.)
     """,
     re.VERBOSE | re.DOTALL,
 )
+_RUN_PART = re.compile(r"[^\W\d]\w*|\d+|.", re.DOTALL)
+# SERVICE glued after what can end a term in Oxigraph's reading: a name or IRI token holding
+# this is refused when a group follows (names) or always (IRIs, which never need it).
+_GLUED_SERVICE = re.compile(r"(?:^|[.)\];\d]|true|false)SERVICE", re.IGNORECASE)
+_SERVICE_REFUSED = ("SERVICE (federated query) is not accepted: this endpoint answers from its"
+                    " own graph only")
 
 
 class QueryForm(enum.Enum):
@@ -83,8 +111,9 @@ class CheckedQuery:
         return bool(self.from_graphs or self.from_named_graphs)
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
+    """One token (a tuple, cheap to make: a 100 KB query can have 100,000 of them)."""
+
     kind: str
     text: str
     offset: int
@@ -175,10 +204,29 @@ def _tokens(text: str) -> Iterator[_Token]:
     """Split the text into tokens; an unterminated string is a syntax error."""
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "other"
+        if kind == "rest":  # any other single character (punctuation is matched first)
+            kind = "other"
         token_text = match.group()
         if kind == "other" and token_text in ("'", '"'):
             raise QuerySyntaxError(f"unterminated string starting at offset {match.start()}")
+        if kind == "local":  # a name followed by a colon: a prefixed name
+            kind = "pname"
+        elif kind == "name":
+            yield from _split_run(token_text, match.start())
+            continue
         yield _Token(kind, token_text, match.start())
+
+
+def _split_run(run: str, offset: int) -> Iterator[_Token]:
+    """A name run without a colon: its words, numbers and the dots or hyphens between them."""
+    if run.isidentifier():
+        yield _Token("word", run, offset)
+        return
+    for part in _RUN_PART.finditer(run):
+        text = part.group()
+        kind = "word" if text[0].isalpha() or text[0] == "_" else (
+            "number" if text[0].isdigit() else "other")
+        yield _Token(kind, text, offset + part.start())
 
 
 def _prologue(tokens: list[_Token], known: dict[str, str]) -> tuple[int, str]:
@@ -212,24 +260,17 @@ def _scan_body(
     depth = 0
     for index, token in enumerate(tokens):
         if token.kind == "other":
-            if token.text in _OPENERS:
-                depth += 1
-                if depth > MAX_NESTING:
-                    raise QueryRefusedError(
-                        f"the query nests groups or expressions more than {MAX_NESTING} deep")
-            elif token.text in _CLOSERS:
-                depth -= 1
+            depth = _nesting(depth, token.text)
             continue
+        _refuse_hidden_service(tokens, index)
+        if token.kind == "pname":
+            _check_prefix(token, known)
         if token.kind != "word":
             continue
         keyword = token.text.upper()
         if keyword in UPDATE_KEYWORDS:
             raise QueryRefusedError(
                 f"this endpoint is read-only: SPARQL Update ({keyword}) is not accepted")
-        if keyword == "SERVICE":
-            raise QueryRefusedError(
-                "SERVICE (federated query) is not accepted: this endpoint answers from its own"
-                " graph only")
         if keyword == "FROM":
             named = index + 1 < len(tokens) and tokens[index + 1].text.upper() == "NAMED"
             target = tokens[index + 2] if named and index + 2 < len(tokens) else (
@@ -241,6 +282,57 @@ def _scan_body(
                     " reads its own graphs (see the service description for their names)")
             (from_named if named else from_graphs).append(iri)
     return from_graphs, from_named
+
+
+def _check_prefix(token: _Token, known: Mapping[str, str]) -> None:
+    """An undeclared prefix, named (the engine would only say what it expected instead)."""
+    prefix = token.text.partition(":")[0]
+    if prefix != "_" and prefix not in known:
+        names = ", ".join(sorted(p for p in known if p))
+        raise QuerySyntaxError(
+            f"undeclared prefix '{prefix[:40]}:' in {token.text[:60]}; declare it with"
+            f" PREFIX {prefix[:40]}: <...> (predeclared: {names})")
+
+
+def _nesting(depth: int, text: str) -> int:
+    """The bracket depth after one punctuation token; QueryRefusedError past MAX_NESTING.
+
+    Never below zero: closers the engine reads as something else (inside an escaped name)
+    must not buy extra depth for the openers that follow.
+    """
+    if text in _OPENERS:
+        depth += 1
+        if depth > MAX_NESTING:
+            raise QueryRefusedError(
+                f"the query nests groups or expressions more than {MAX_NESTING} deep")
+    elif text in _CLOSERS:
+        depth = max(depth - 1, 0)
+    return depth
+
+
+def _refuse_hidden_service(tokens: list[_Token], index: int) -> None:
+    """Refuse SERVICE however it is written, and IRIs the engine may read differently.
+
+    See the module docstring: a word containing SERVICE, a prefixed name with SERVICE glued
+    into its prefix before a group, and an IRI token that may really be code.
+    """
+    token = tokens[index]
+    if token.kind == "word" and "SERVICE" in token.text.upper():
+        raise QueryRefusedError(_SERVICE_REFUSED)
+    if token.kind == "pname":
+        before_group = index + 1 < len(tokens) and tokens[index + 1].text == "{"
+        if before_group and _GLUED_SERVICE.search(token.text.partition(":")[0]):
+            raise QueryRefusedError(_SERVICE_REFUSED)
+    elif token.kind == "iri":
+        inner = token.text[1:-1]
+        if "'" in inner:
+            raise QueryRefusedError(
+                f"the IRI {token.text[:60]} holds a ' that the engine may read as the start of a"
+                " string; write it as \\u0027")
+        if _GLUED_SERVICE.search(inner):
+            raise QueryRefusedError(
+                f"the IRI {token.text[:60]} may hide the SERVICE keyword (after a '<' read as"
+                " less-than); write its letters as \\u escapes, e.g. \\u0053ERVICE")
 
 
 def _graph_iri(token: _Token | None, known: Mapping[str, str], base: str) -> str:
@@ -259,7 +351,13 @@ def _graph_iri(token: _Token | None, known: Mapping[str, str], base: str) -> str
 
 def _resolve_iri(reference: str, base: str) -> str:
     """Resolve a relative IRI reference against BASE (left as is when there is no base)."""
-    return urljoin(base, reference) if base else reference
+    if not base:
+        return reference
+    try:
+        return urljoin(base, reference)
+    except ValueError as exc:  # e.g. an unclosed IPv6 host: "http://[x"
+        raise QuerySyntaxError(f"the IRI <{reference[:60]}> cannot be resolved against"
+                               f" BASE <{base[:60]}>: {exc}") from None
 
 
 def _expect(tokens: list[_Token], position: int, kind: str, after: str) -> _Token:

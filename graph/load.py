@@ -25,10 +25,15 @@ _BOM = "\ufeff"
 def load_document(path: Path | str) -> Document:
     """Read one UTF-8 text file as a Document."""
     path = Path(path)
-    if not path.exists():
-        raise DocumentError(f"{path}: no such file")
-    if path.is_dir():
-        raise DocumentError(f"{path}: is a directory, not a document")
+    try:
+        if not path.exists():
+            raise DocumentError(f"{path}: no such file")
+        if path.is_dir():
+            raise DocumentError(f"{path}: is a directory, not a document")
+        if not path.is_file():  # a device or a pipe: /dev/zero would be read forever
+            raise DocumentError(f"{path}: not a regular file")
+    except (OSError, ValueError) as exc:  # a name too long, or one the system cannot encode
+        raise DocumentError(f"{str(path)[:200]}: cannot be read ({exc})") from exc
     doc_id = slugify(path.stem)
     if not doc_id:
         raise DocumentError(f"{path}: the file name gives an empty document id; rename it")
@@ -62,14 +67,17 @@ def load_documents(path: Path | str) -> list[Document]:
     silently ingesting them would be a surprise.
     """
     path = Path(path)
-    if not path.exists():
-        raise DocumentError(f"{path}: no such file or directory")
-    if not path.is_dir():
-        return [load_document(path)]
-    files = sorted(
-        child for child in path.iterdir()
-        if child.is_file() and child.suffix.lower() in SUFFIXES
-    )
+    try:
+        if not path.exists():
+            raise DocumentError(f"{path}: no such file or directory")
+        if not path.is_dir():
+            return [load_document(path)]
+        files = sorted(
+            child for child in path.iterdir()
+            if child.is_file() and child.suffix.lower() in SUFFIXES
+        )
+    except (OSError, ValueError) as exc:  # unreadable folder, a name too long or unencodable
+        raise DocumentError(f"{str(path)[:200]}: cannot be read ({exc})") from exc
     if not files:
         raise DocumentError(f"{path}: no {' or '.join(SUFFIXES)} documents in this directory")
     documents = [load_document(child) for child in files]

@@ -5,6 +5,10 @@ process boundary are already the response body. pyoxigraph writes every format; 
 done here is the cut: a ``QuerySolutions`` iterator cannot be limited and then serialised, so
 the kept rows are written as SPARQL JSON (a few lines, below) and, for the other result
 formats, read back by pyoxigraph and written in the requested one.
+
+Rows are also cut when their text passes ``max_bytes``: a row cap alone lets ten thousand
+rows of megabyte strings (built by ``CONCAT``) through, and the body is copied into the
+server process that answers. The count is of term text, a close lower bound of any format.
 """
 
 from __future__ import annotations
@@ -40,22 +44,48 @@ class Serialised:
     rows: int
 
 
-def serialise(result: QueryResult, media_type: str, max_rows: int) -> Serialised:
+def serialise(result: QueryResult, media_type: str, max_rows: int,
+              max_bytes: int | None = None) -> Serialised:
     """Write a result in ``media_type`` (a canonical type of the negotiation table)."""
     if isinstance(result, ox.QueryBoolean):
         fmt = _results_format(media_type)
         return Serialised(result.serialize(format=fmt), media_type, False, 1)
     if isinstance(result, ox.QuerySolutions):
-        return _solutions(result, media_type, max_rows)
-    return _triples(result, media_type, max_rows)
+        return _solutions(result, media_type, max_rows, max_bytes)
+    return _triples(result, media_type, max_rows, max_bytes)
 
 
-def _solutions(result: ox.QuerySolutions, media_type: str, max_rows: int) -> Serialised:
+def _take(items: Any, max_rows: int, max_bytes: int | None) -> tuple[list[Any], bool]:
+    """The first rows (solutions or triples) within both caps, and whether any were left."""
+    if max_bytes is None:
+        rows = list(islice(items, max_rows + 1))
+        return rows[:max_rows], len(rows) > max_rows
+    rows, size = [], 0
+    for row in items:
+        size += sum(_term_size(term) for term in row)
+        if len(rows) >= max_rows or size > max_bytes:
+            return rows, True
+        rows.append(row)
+    return rows, False
+
+
+def _term_size(term: Any) -> int:
+    """About how many bytes a term takes in any format: its text, datatype or language."""
+    if term is None:
+        return 0
+    if isinstance(term, ox.Triple):
+        return sum(_term_size(t) for t in (term.subject, term.predicate, term.object))
+    size = len(term.value) + 8
+    if isinstance(term, ox.Literal):
+        size += len(term.language or term.datatype.value)
+    return size
+
+
+def _solutions(result: ox.QuerySolutions, media_type: str, max_rows: int,
+               max_bytes: int | None) -> Serialised:
     fmt = _results_format(media_type)
     variables = [v.value for v in result.variables]
-    rows = list(islice(result, max_rows + 1))
-    truncated = len(rows) > max_rows
-    rows = rows[:max_rows]
+    rows, truncated = _take(result, max_rows, max_bytes)
     document: dict[str, Any] = {"head": {"vars": variables}, "results": {"bindings": [
         {name: _term_json(row[name]) for name in variables if row[name] is not None}
         for row in rows
@@ -69,13 +99,12 @@ def _solutions(result: ox.QuerySolutions, media_type: str, max_rows: int) -> Ser
     return Serialised(body, media_type, truncated, len(rows))
 
 
-def _triples(result: ox.QueryTriples, media_type: str, max_rows: int) -> Serialised:
+def _triples(result: ox.QueryTriples, media_type: str, max_rows: int,
+             max_bytes: int | None) -> Serialised:
     fmt = ox.RdfFormat.from_media_type(media_type)
     if fmt is None:
         raise QuerySyntaxError(f"CONSTRUCT and DESCRIBE cannot answer in {media_type}")
-    triples = list(islice(result, max_rows + 1))
-    truncated = len(triples) > max_rows
-    triples = triples[:max_rows]
+    triples, truncated = _take(result, max_rows, max_bytes)
     prefixes = _used_prefixes(triples)
     if fmt.supports_datasets:
         quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]

@@ -184,7 +184,9 @@ def write_home(home: Path, quads: Iterator[ox.Quad] | list[ox.Quad]) -> Path:
     """
     stores = home / STORES_DIR
     stores.mkdir(parents=True, exist_ok=True)
-    build_dir = stores / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    # Unique even for two builds of one process within a second (the nanosecond suffix).
+    stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.time_ns() % 10**9:09d}"
+    build_dir = stores / stamp
     partial = build_dir.with_name(build_dir.name + ".partial")
     store = ox.Store(str(partial))
     store.bulk_extend(quads)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything ketamine-kg needs on a fresh Debian machine: Java (HermiT, OWL API),
-# Chromium + ChromeDriver (browser tests), then a virtual environment with the package.
+# Chromium + ChromeDriver (browser tests), Virtuoso (engine tests), then a virtual
+# environment with the package.
 # Safe to run again: it skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,8 @@ need_apt=()
 command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
 command -v javac >/dev/null 2>&1 || need_apt+=(default-jdk-headless)
 ls /usr/share/java/owlapi*.jar >/dev/null 2>&1 || need_apt+=(libowlapi-java)
+# Virtuoso: a SPARQL engine the engine tests (tests/test_engine_*.py) start on 127.0.0.1.
+command -v virtuoso-t >/dev/null 2>&1 || need_apt+=(virtuoso-opensource)
 if [ "${KKG_SKIP_BROWSER:-0}" != "1" ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
   command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)

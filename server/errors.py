@@ -6,6 +6,10 @@ endpoint answers plain text by default, as other SPARQL services do. A project e
 (``graph.errors.KGError``) maps to its own ``http_status``; a werkzeug HTTPException keeps its
 code; anything else is a bug: logged with its traceback, answered with a generic 500 that
 shows none.
+
+Error messages quote what the client sent (a parameter value, a query fragment), so every
+response of the app, errors included, says ``X-Content-Type-Options: nosniff``: a browser
+must never read a JSON or plain-text echo of ``<script>`` as a page.
 """
 
 from __future__ import annotations
@@ -29,6 +33,12 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(KGError, _project_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
+    app.after_request(_no_sniffing)
+
+
+def _no_sniffing(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:

@@ -3,6 +3,10 @@
 Lazily, because gunicorn forks its workers after loading the app and a pool of processes
 must not cross a fork: each worker (and the Flask test client) starts its own pool on its
 first query, and a pool found in a process other than the one that made it is replaced.
+
+The pool is given the home's ``current`` symlink rather than the folder it points at, so its
+processes follow a rebuild (see ``graph.query_worker``), and the limits of ``server.config``:
+the time limit, the memory one query may use and the size of an answer.
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from graph.errors import StoreError
-from graph.executor import QueryExecutor, QueryJob, StoreSource
+from graph.executor import QueryExecutor, QueryJob, StoreSource, WorkerLimits
 from graph.results import Serialised
-from server.store import get_store
+from graph.store import CURRENT_LINK
+from server.store import get_store, own_runner
 
 EXTENSION_KEY = "kkg_executor"
 _LOCK = threading.Lock()
@@ -33,6 +38,9 @@ def store_source(app: Flask) -> StoreSource:
     path = app.extensions["kkg_store"].path
     if path is None:
         raise StoreError("the served store has no folder the query processes could open")
+    link = Path(str(app.config["KKG_HOME"])).resolve() / CURRENT_LINK
+    if link.is_symlink() and link.resolve() == Path(path).resolve():
+        return StoreSource(store_dir=link)  # followed: a rebuild reaches the workers
     return StoreSource(store_dir=Path(path))
 
 
@@ -51,6 +59,8 @@ def get_executor() -> QueryExecutor:
                 processes=int(app.config["KKG_QUERY_WORKERS"]),
                 max_pending=int(app.config["KKG_MAX_PENDING"]),
                 timeout_s=float(app.config["KKG_QUERY_TIMEOUT_S"]),
+                limits=WorkerLimits(memory_mb=int(app.config["KKG_QUERY_MEMORY_MB"])),
+                max_result_bytes=int(app.config["KKG_MAX_RESULT_BYTES"]),
             )
             app.extensions[EXTENSION_KEY] = executor
             _LIVE.add(executor)
@@ -58,8 +68,8 @@ def get_executor() -> QueryExecutor:
 
 
 def run_job(job: QueryJob) -> Serialised:
-    """Run one query through the executor, under the configured limits."""
-    return get_executor().run(job)
+    """Run one query through the executor (or the remote engine), under the configured limits."""
+    return (own_runner() or get_executor()).run(job)
 
 
 def shutdown(app: Flask) -> None:

@@ -103,7 +103,8 @@ class GraphBuilder:
                 "id": "e" + hashlib.sha1(key.encode()).hexdigest()[:16],  # noqa: S324
                 "source": s, "target": o, "predicate": p,
                 "label": value(row["pLabel"]) or local_name(p),
-                "asserted": (value(row["asserted"]) or "true") == "true",
+                # "1": engines that keep booleans as integers (Virtuoso) answer MAX() so
+                "asserted": (value(row["asserted"]) or "true") in ("true", "1"),
             }
 
     def attach_evidence(self) -> None:

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from flask import request
-from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
+from werkzeug.exceptions import (
+    BadRequest,
+    RequestEntityTooLarge,
+    RequestTimeout,
+    UnsupportedMediaType,
+)
 
 from graph.errors import QueryRefusedError
 from graph.namespaces import expand_curie
@@ -103,7 +108,10 @@ def _read_body(limit: int) -> bytes:
     if length is not None and length > limit:
         raise RequestEntityTooLarge(
             f"the request body is {length} bytes; the limit is {limit} (KKG_MAX_QUERY_BYTES)")
-    data = request.stream.read(limit + 1)
+    try:
+        data = request.stream.read(limit + 1)
+    except OSError as exc:  # a client sending its body too slowly (server.http_worker)
+        raise RequestTimeout(f"the request body did not arrive in time: {exc}") from None
     if len(data) > limit:
         raise RequestEntityTooLarge(
             f"the request body is over {limit} bytes (KKG_MAX_QUERY_BYTES)")

@@ -2,10 +2,13 @@
 
 Why gunicorn with threads (``gthread``): a query waits on a worker process of
 ``graph.executor`` for up to the time limit, and the other requests of the same server
-process (pages, other queries) must go on meanwhile. The store is checked before anything
-binds, in a separate process, so a missing or corrupt store stops the start with one line
-(StoreError) and the gunicorn master never opens the store itself (a RocksDB handle must not
-cross the fork into the workers).
+process (pages, other queries) must go on meanwhile. The worker class is gthread with one
+change (``server.http_worker``): a thread is given a connection only once its request head
+has arrived, so slow or half-sent requests (slow-loris) cannot hold the threads.
+
+The store is checked before anything binds, in a separate process, so a missing or corrupt
+store stops the start with one line (StoreError) and the gunicorn master never opens the
+store itself (a RocksDB handle must not cross the fork into the workers).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from graph.store import CURRENT_LINK
 from server.config import load_config
 
 STORE_CHECK = "server/store-has-data.rq"
+WORKER_CLASS = "server.http_worker.ReadAheadThreadWorker"  # gthread, slow-loris proof
 EXTRA_THREADS = 2  # threads beyond the query queue, so pages answer while queries wait
 
 
@@ -54,7 +58,7 @@ def gunicorn_options(host: str, port: int, workers: int, config: Mapping[str, An
     return {
         "bind": f"{bind_host}:{port}",
         "workers": max(int(workers), 1),
-        "worker_class": "gthread",
+        "worker_class": WORKER_CLASS,
         "threads": int(config["KKG_MAX_PENDING"]) + EXTRA_THREADS,
         "timeout": int(timeout) + 30,          # heartbeat: well above the query limit
         "graceful_timeout": int(timeout) + 5,  # let running queries finish on reload
@@ -84,6 +88,10 @@ def check_store(settings: Mapping[str, Any]) -> None:
 
     StoreError (one line) when it is missing, unreadable or empty.
     """
+    from server.store import check_engine
+
+    if check_engine(settings):  # KKG_ENGINE: the engine is asked instead (graph.remote_store)
+        return
     data_files = [p for p in str(settings["KKG_DATA_FILES"]).split(os.pathsep) if p]
     if data_files:
         source = StoreSource(data_files=tuple(Path(p).resolve() for p in data_files))

@@ -1,7 +1,9 @@
-"""Shared fixtures. Sections: data files · stores · Flask apps · a live server.
+"""Shared fixtures. Sections: data files · stores · Flask apps · a live server · SPARQL engines.
 
 Names are generic (``app``, ``client``, ``live_server``) so every server test, pages
 included, can use the same ones; add new sections below rather than new conftest files.
+``app`` and ``live_server`` run each test on every backend: the embedded store, Oxigraph
+server and (marked slow) Virtuoso, each engine holding the same sample dataset.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from engine_fixtures import EngineProcess, OxigraphServer, VirtuosoServer
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -46,16 +49,20 @@ def sample_store() -> GraphStore:
 
 def sample_config(**overrides: Any) -> dict[str, Any]:
     """App settings serving the sample dataset, plus overrides."""
-    return {"TESTING": True, "KKG_DATA_FILES": str(SAMPLE_GRAPH), **overrides}
+    return {"TESTING": True, "KKG_DATA_FILES": str(SAMPLE_GRAPH), "KKG_ENGINE": "",
+            **overrides}
 
 
 @pytest.fixture(scope="session")
-def app() -> Iterator[Flask]:
-    """The app over the sample dataset, shared by the session (its query pool too)."""
+def app(request: pytest.FixtureRequest, backend: str) -> Iterator[Flask]:
+    """The app over the sample dataset, shared by the session (its query pool too).
+
+    Parametrised by ``backend``: the same tests run on the embedded store and on each engine.
+    """
     from server import create_app
     from server.execution import shutdown
 
-    application = create_app(sample_config())
+    application = create_app(backend_config(request, backend))
     yield application
     shutdown(application)
 
@@ -106,13 +113,17 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path, limit:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real gunicorn server (server.serving.serve) on 127.0.0.1; yields its base URL."""
+def live_server(request: pytest.FixtureRequest, backend: str,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real gunicorn server (server.serving.serve) on 127.0.0.1; yields its base URL.
+
+    Parametrised by ``backend`` like ``app`` (an engine backend is ``serve --engine URL``).
+    """
     port = free_port()
     log = tmp_path_factory.mktemp("live-server") / "server.log"
     code = (
         "from server.serving import serve; "
-        f"serve('127.0.0.1', {port}, workers=1, config={sample_config()!r})"
+        f"serve('127.0.0.1', {port}, workers=1, config={backend_config(request, backend)!r})"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get(
         "PYTHONPATH", "")])}
@@ -157,3 +168,64 @@ def two_document_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     build([SEED_ARTICLE], home, fresh=True)
     build([SECOND_ARTICLE], home)
     return home
+
+
+# --------------------------------------------------------------------------- SPARQL engines
+
+BACKENDS = ("embedded", "oxigraph", pytest.param("virtuoso", marks=pytest.mark.slow))
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which store the shared app and live server read: the embedded one, or an engine."""
+    return str(request.param)
+
+
+def backend_config(request: pytest.FixtureRequest, backend: str, **overrides: Any) -> dict:
+    """App settings for a backend: the sample dataset, embedded or on an engine (--engine)."""
+    if backend == "embedded":
+        return sample_config(**overrides)
+    engine: EngineProcess = request.getfixturevalue(f"{backend}_engine")
+    return sample_config(KKG_DATA_FILES="", KKG_ENGINE=engine.query_url, **overrides)
+
+
+def _engine_with_sample(engine: EngineProcess, store: GraphStore) -> Iterator[EngineProcess]:
+    engine.start()
+    try:
+        engine.publish(store)
+        yield engine
+    finally:
+        engine.stop()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_engine(tmp_path_factory: pytest.TempPathFactory,
+                    sample_store: GraphStore) -> Iterator[EngineProcess]:
+    """Oxigraph server holding the sample dataset, uploaded with ``graph.publish``."""
+    yield from _engine_with_sample(OxigraphServer(tmp_path_factory.mktemp("oxigraph")),
+                                   sample_store)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_engine(tmp_path_factory: pytest.TempPathFactory,
+                    sample_store: GraphStore) -> Iterator[EngineProcess]:
+    """Virtuoso holding the sample dataset, uploaded with ``graph.publish`` (digest auth)."""
+    yield from _engine_with_sample(VirtuosoServer(tmp_path_factory.mktemp("virtuoso")),
+                                   sample_store)
+
+
+# --------------------------------------------------------------------------- attack servers
+
+
+@pytest.fixture(scope="session")
+def attack_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real gunicorn server over the sample graph with small limits (tests/test_attack_*.py).
+
+    Its own process, not ``live_server``: the attacks kill query processes, fill queues and
+    hold connections, and must not disturb the protocol tests (see tests/attack_support.py).
+    """
+    from attack_support import ATTACK_LIMITS, running_server
+
+    config = {"KKG_DATA_FILES": str(SAMPLE_GRAPH), **ATTACK_LIMITS}
+    with running_server(tmp_path_factory.mktemp("attack-server"), config) as server:
+        yield server

@@ -16,7 +16,8 @@ from server.serving import check_store, gunicorn_options, serve
 def test_gunicorn_settings_follow_the_limits() -> None:
     options = gunicorn_options("127.0.0.1", 5000, 2, load_config({"KKG_QUERY_TIMEOUT_S": 10.0}))
     assert options["bind"] == "127.0.0.1:5000" and options["workers"] == 2
-    assert options["worker_class"] == "gthread" and options["threads"] > 1
+    assert options["worker_class"] == "server.http_worker.ReadAheadThreadWorker"  # gthread
+    assert options["threads"] > 1
     assert options["timeout"] > 10 and options["keepalive"] > 0
     assert options["limit_request_line"] <= 8190 and options["limit_request_field_size"] <= 8190
     assert options["preload_app"] is False
