@@ -105,7 +105,7 @@ def _build_locked(
     """The build proper, run while this process holds the home's build lock."""
     from graph.lexicon import Lexicon
     from graph.load import load_documents
-    from graph.pipeline import extract_document
+    from graph.parallel_extract import extract_all
     from ontology import load_ontology_graph
 
     report = BuildReport()
@@ -119,8 +119,7 @@ def _build_locked(
 
     doc_graphs: dict[str, rdflib.Graph] = {}
     with clock("extract"):
-        for number, document in enumerate(documents, 1):
-            extraction = extract_document(document, lexicon)
+        for number, (document, extraction) in enumerate(extract_all(documents, lexicon), 1):
             doc_graphs[document.doc_id] = extraction.graph
             report.documents.append(_document_report(document, extraction))
             progress(f"[{number}/{len(documents)}] {document.doc_id}: "

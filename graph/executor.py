@@ -65,7 +65,7 @@ class _Worker:
         self.process = context.Process(
             target=worker_main, args=(child, source, limits), daemon=True,
             name="kkg-query-worker")
-        with _main_path_hidden():
+        with main_path_hidden():
             self.process.start()
         child.close()
         self.ready = False
@@ -245,7 +245,7 @@ def _crash_message(code: int | None) -> str:
 
 
 @contextmanager
-def _main_path_hidden() -> Iterator[None]:
+def main_path_hidden() -> Iterator[None]:
     """Start a worker without re-running the caller's main script in it.
 
     multiprocessing re-imports ``__main__`` by path in every new process (a gunicorn or pytest

@@ -1,12 +1,23 @@
 """An in-memory index of every label and synonym, built once per store and searched by bisection.
 
-Why a suffix array rather than a regex per request: the store is read-only while it is served,
-so the names can be normalised and sorted once; a query is then two binary searches over the
-sorted suffixes (every substring of a name is a prefix of one of its suffixes), whatever the
-size of the vocabulary.
+Why an index rather than a regex per request: a SPARQL engine answers "labels containing
+'ketam'" by scanning every literal with a regex (Oxigraph: a few requests per second at a
+million triples). The store is read-only while it is served, so the names are normalised
+and sorted once, and a query is a few binary searches whose cost depends on how many names
+match, not on how many there are.
 
-Ranking, best first: exact label, exact synonym, prefix of a name, substring of a name (a match
-at a word start before one inside a word); ties go to labels, then to shorter names.
+Three sorted structures, searched best tier first, stopping as soon as ``limit`` resources
+are certain (a later stage can only find worse-ranked names):
+
+1. the names themselves, sorted: exact matches and prefixes (one range by bisection);
+2. every word start inside a name (``"chronic pain"`` → ``"pain"``), sorted: a match at a
+   word boundary (one range by bisection);
+3. all names joined into one string: a match inside a word (``str.find``, in C), needed only
+   when stages 1 and 2 found fewer than ``limit`` resources.
+
+Ranking, best first: exact label, exact synonym, prefix of a name, a word of a name, inside a
+word; within a tier labels before synonyms, then shorter names, then alphabetical.
+Case-, accent- and punctuation-insensitive (see ``normalise``).
 """
 
 from __future__ import annotations
@@ -19,10 +30,9 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from graph.store import GraphStore
-
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _TOP = "\U0010ffff"
+_SEPARATOR = "\n"  # never inside a normalised name (whitespace runs become one space)
 EXACT_LABEL, EXACT_SYNONYM, PREFIX, SUBSTRING = range(4)
 
 
@@ -58,20 +68,34 @@ class Hit:
 
 
 class SearchIndex:
-    """Sorted suffixes of every normalised name, each pointing back at its entry."""
+    """Sorted names, sorted word starts and one joined string of every normalised name."""
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         self.entries = list(entries)
-        suffixes: list[tuple[str, int, int]] = []
-        self._names: list[str] = []
-        for number, entry in enumerate(self.entries):
-            name = normalise(entry.text)
-            self._names.append(name)
-            suffixes += [(name[offset:], number, offset) for offset in range(len(name))
-                         if name[offset] != " "]
-        suffixes.sort()
-        self._keys = [s[0] for s in suffixes]
-        self._refs = [(s[1], s[2]) for s in suffixes]
+        self._names = [normalise(entry.text) for entry in self.entries]
+        self._synonym = bytes(entry.kind != "label" for entry in self.entries)
+        self._sort_labels = [entry.label.lower() for entry in self.entries]
+        # the order within a tier: labels before synonyms, shorter names first, then A-Z
+        order = sorted(range(len(self._names)), key=lambda number: (
+            self._synonym[number], len(self._names[number]), self._sort_labels[number]))
+        self._rank = [0] * len(order)
+        for rank, number in enumerate(order):
+            self._rank[number] = rank
+        # 1. names sorted (entry numbers in name order, and the names in that order)
+        self._by_name = sorted(range(len(self._names)), key=self._names.__getitem__)
+        self._sorted_names = [self._names[number] for number in self._by_name]
+        # 2. word starts after the first word: (rest of the name from there, entry number)
+        words = sorted((name[offset + 1:], number) for number, name in enumerate(self._names)
+                       for offset in _spaces(name))
+        self._word_keys = [word for word, _ in words]
+        self._word_refs = [number for _, number in words]
+        # 3. every name in one string; _starts[i] is where name i begins
+        self._haystack = _SEPARATOR.join(self._names)
+        self._starts: list[int] = []
+        position = 0
+        for name in self._names:
+            self._starts.append(position)
+            position += len(name) + 1
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -79,33 +103,80 @@ class SearchIndex:
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         """The best-ranked resources whose label or synonym contains the query."""
         wanted = normalise(query)
-        if not wanted:
+        if not wanted or limit <= 0:
             return []
-        low = bisect_left(self._keys, wanted)
-        high = bisect_left(self._keys, wanted + _TOP, lo=low)
-        best: dict[str, tuple[tuple[int, int, int, int, str], Hit]] = {}
-        for number, offset in self._refs[low:high]:
-            entry, name = self.entries[number], self._names[number]
-            tier = self._tier(entry, name, wanted, offset)
-            inside_word = int(offset > 0 and name[offset - 1] != " ")
-            score = (tier, int(entry.kind != "label"), inside_word, len(name), entry.label.lower())
-            if entry.iri not in best or score < best[entry.iri][0]:
-                best[entry.iri] = (score, Hit(entry, tier))
-        ranked = sorted(best.values(), key=lambda pair: pair[0])
-        return [hit for _, hit in ranked[:limit]]
+        found = _Collector(self.entries, limit)
+        low = bisect_left(self._sorted_names, wanted)
+        high = bisect_left(self._sorted_names, wanted + _TOP, lo=low)
+        exact = low
+        while exact < high and self._sorted_names[exact] == wanted:
+            exact += 1
+        # exact matches sort first in the range; labels rank before synonyms (EXACT_*)
+        for number in self._ranked(self._by_name[low:exact]):
+            if found.add(number, EXACT_SYNONYM if self._synonym[number] else EXACT_LABEL):
+                return found.hits
+        if found.take(self._ranked(self._by_name[exact:high]), PREFIX):
+            return found.hits
+        low = bisect_left(self._word_keys, wanted)
+        high = bisect_left(self._word_keys, wanted + _TOP, lo=low)
+        if found.take(self._ranked(self._word_refs[low:high]), SUBSTRING):
+            return found.hits
+        found.take(self._ranked(list(self._inside_words(wanted))), SUBSTRING)
+        return found.hits
 
-    @staticmethod
-    def _tier(entry: Entry, name: str, wanted: str, offset: int) -> int:
-        if offset == 0 and name == wanted:
-            return EXACT_LABEL if entry.kind == "label" else EXACT_SYNONYM
-        return PREFIX if offset == 0 else SUBSTRING
+    def _ranked(self, numbers: list[int]) -> list[int]:
+        """Entry numbers in rank order (labels first, then shorter names, then A-Z)."""
+        return sorted(numbers, key=self._rank.__getitem__)
+
+    def _inside_words(self, wanted: str) -> Iterable[int]:
+        """Entry numbers with ``wanted`` inside a word (not at a name or word start)."""
+        haystack, find = self._haystack, self._haystack.find
+        position = find(wanted)
+        last = -1
+        while position >= 0:
+            if position > 0 and haystack[position - 1] not in (" ", _SEPARATOR):
+                number = bisect_left(self._starts, position + 1) - 1
+                if number != last:
+                    last = number
+                    yield number
+            position = find(wanted, position + 1)
 
 
-_INDEXES: weakref.WeakKeyDictionary[GraphStore, SearchIndex] = weakref.WeakKeyDictionary()
+class _Collector:
+    """Hits in the order they are offered, one per resource, up to a limit."""
+
+    def __init__(self, entries: list[Entry], limit: int) -> None:
+        self.entries, self.limit = entries, limit
+        self.hits: list[Hit] = []
+        self._seen: set[str] = set()
+
+    def add(self, number: int, tier: int) -> bool:
+        """Keep this entry if its resource is new; True once the limit is reached."""
+        entry = self.entries[number]
+        if entry.iri not in self._seen:
+            self._seen.add(entry.iri)
+            self.hits.append(Hit(entry, tier))
+        return len(self.hits) >= self.limit
+
+    def take(self, numbers: Iterable[int], tier: int) -> bool:
+        """Offer entries in order; True once the limit is reached."""
+        return any(self.add(number, tier) for number in numbers)
+
+
+def _spaces(name: str) -> Iterable[int]:
+    """Offsets of the spaces of a normalised name (each is followed by a word)."""
+    position = name.find(" ")
+    while position >= 0:
+        yield position
+        position = name.find(" ", position + 1)
+
+
+# Keyed by the store object (embedded or remote): a new store generation gets a new index.
+_INDEXES: weakref.WeakKeyDictionary[object, SearchIndex] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 
 
-def index_for(store: GraphStore, load: Callable[[], Iterable[Entry]]) -> SearchIndex:
+def index_for(store: object, load: Callable[[], Iterable[Entry]]) -> SearchIndex:
     """The index of a store, built on first use from the entries ``load()`` gives."""
     with _LOCK:
         index = _INDEXES.get(store)
