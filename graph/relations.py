@@ -262,6 +262,31 @@ def _with_anaphora(sentence: Sentence, mentions: list[Mention], ctx: Context) ->
     return sorted(kept + extra, key=lambda m: (m.start, m.end, str(m.entity)))
 
 
+_CLAUSE_BREAK = re.compile(r"\b(?:because|due to|owing to|since|whereas|while|but|although|"
+                           r"though|except|unlike)\b", re.IGNORECASE)
+
+
+def _negation_reaches(sentence: Sentence, cue: str | None, obj: URIRef,
+                      mentions: list[Mention]) -> bool:
+    """Whether the sentence's negation cue governs the claim about ``obj``.
+
+    "Aspirin is not recommended in children because of the risk of Reye syndrome" denies a
+    use, not the risk: a clause break ("because", "but", "although") between the cue and the
+    object's mention keeps that claim positive. An object named only by the heading (no
+    mention in the sentence) stays under the sentence's negation.
+    """
+    if cue is None:
+        return True
+    text = sentence.text
+    at = text.lower().find(cue.lower())
+    spots = [m.start - sentence.start for m in mentions if m.entity == obj]
+    if at < 0 or not spots:
+        return True
+    nearest = min(spots, key=lambda spot: abs(spot - at))
+    between = text[min(at, nearest):max(at, nearest)]
+    return not _CLAUSE_BREAK.search(between)
+
+
 def sentence_claims(sentence: Sentence, mentions: list[Mention], ctx: Context) -> list[Claim]:
     """The claims of one sentence (updates the section's anaphora state)."""
     mentions = _with_anaphora(sentence, mentions, ctx)
@@ -277,7 +302,9 @@ def sentence_claims(sentence: Sentence, mentions: list[Mention], ctx: Context) -
         claim = Claim(
             subject=subject, predicate=rule.predicate, object=obj,  # type: ignore[arg-type]
             sentence=sentence, certainty=ctx.certainty_rules.iri(verdict.level),
-            hedge_cue=verdict.cue, negated=verdict.negated, rule_id=rule.rule_id,
+            hedge_cue=verdict.cue, rule_id=rule.rule_id,
+            negated=verdict.negated and _negation_reaches(sentence, verdict.negation_cue, obj,
+                                                          mentions),
             qualifiers=qualifiers if rule.makes_use else Qualifiers(),
             negation_cue=verdict.negation_cue, certainty_source=verdict.source,
             makes_use=rule.makes_use,

@@ -135,3 +135,15 @@ def test_a_title_word_that_is_not_a_drug_is_left_alone() -> None:
     extraction = extract_text("Understanding Chronic Pain\n\nChronic pain is common. "
                               "Ketamine relieves chronic pain.\n")
     assert extraction.candidates == []
+
+
+def test_a_negation_stops_at_a_clause_break() -> None:
+    facts = _facts("Aspirin is not recommended in children with infections because of the "
+                   "risk of Reye syndrome.")
+    assert ("aspirin", "hasAdverseEffect", "reye-syndrome", False) in facts
+
+
+def test_evidence_that_does_not_support_a_use_denies_it() -> None:
+    facts = _facts("Evidence does not support aspirin for the primary prevention of "
+                   "cardiovascular disease.")
+    assert ("aspirin", "treats", "cardiovascular-disease", True) in facts
