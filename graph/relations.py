@@ -66,7 +66,7 @@ def _fits(mention: Mention, classes: frozenset[URIRef]) -> URIRef | None:
 
 _LIST_BREAK = re.compile(r"[;:.!?]|\b(?:but|although|though|while|whereas|however|not|no|"
                          r"unlike|except|rather|instead|from|like|such|via|due|because|"
-                         r"which|that|who|whom|\w{3,}ing|\w{2,}ed)\b", re.IGNORECASE)
+                         r"which|that|who|whom|resulting|caused|leading)\b", re.IGNORECASE)
 _LIST_ITEM_WORDS = 5
 
 
