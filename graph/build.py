@@ -104,14 +104,14 @@ def _build_locked(
 ) -> BuildReport:
     """The build proper, run while this process holds the home's build lock."""
     from graph.lexicon import Lexicon
-    from graph.load import load_documents
+    from graph.load import load_documents, refuse_duplicate_ids
     from graph.parallel_extract import extract_all
     from ontology import load_ontology_graph
 
     report = BuildReport()
     clock = _Clock(report)
     documents = [doc for path in paths for doc in load_documents(path)]
-    _refuse_duplicate_ids(documents)
+    refuse_duplicate_ids(documents)
     with clock("ontology"):
         ontology_graph = load_ontology_graph()
         lexicon = Lexicon.from_graph(ontology_graph)
@@ -170,19 +170,6 @@ def union_default_graph(quads: list[ox.Quad]) -> list[ox.Quad]:
             seen.add(triple)
             union.append(ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph()))
     return union
-
-
-def _refuse_duplicate_ids(documents: list) -> None:
-    seen: dict[str, str] = {}
-    for document in documents:
-        if document.doc_id in seen:
-            from graph.errors import DocumentError
-
-            raise DocumentError(
-                f"two documents would get the id {document.doc_id!r}: "
-                f"{seen[document.doc_id]} and {document.path}; rename one"
-            )
-        seen[document.doc_id] = str(document.path)
 
 
 def _previous_document_graphs(home: Path, exclude: set[str]) -> dict[str, rdflib.Graph]:

@@ -81,6 +81,12 @@ def load_documents(path: Path | str) -> list[Document]:
     if not files:
         raise DocumentError(f"{path}: no {' or '.join(SUFFIXES)} documents in this directory")
     documents = [load_document(child) for child in files]
+    refuse_duplicate_ids(documents)
+    return documents
+
+
+def refuse_duplicate_ids(documents: list[Document]) -> None:
+    """Refuse two documents that would share an id (and so one named graph)."""
     seen: dict[str, Path] = {}
     for document in documents:
         if document.doc_id in seen:
@@ -89,7 +95,6 @@ def load_documents(path: Path | str) -> list[Document]:
                 f"{document.doc_id!r}; rename one"
             )
         seen[document.doc_id] = document.path
-    return documents
 
 
 load_path = load_documents

@@ -140,3 +140,13 @@ def test_build_without_java_says_how_to_install_it(tmp_path: Path) -> None:
     last = result.stderr.strip().splitlines()[-1]  # the lines before it are build progress
     assert last.startswith("ketamine-kg: error: ") and "default-jre-headless" in last
     assert not (tmp_path / "home" / "current").exists()
+
+
+def test_build_refuses_two_documents_with_one_id(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "notes.txt").write_text("Ketamine relieves pain.\n",
+                                                     encoding="utf-8")
+    result = kkg("build", str(tmp_path / "a" / "notes.txt"), str(tmp_path / "b" / "notes.txt"),
+                 home=tmp_path / "home")
+    assert_one_line_error(result, 1, "rename one")
