@@ -135,10 +135,8 @@ def _build_locked(
         with clock("reason"):
             from ontology.reasoner import infer
 
-            asserted = [ontology_graph, *doc_graphs.values(), merged]
-            inferred = infer(asserted)
-            for graph in asserted:  # keep only what is new: an entailed copy is a duplicate
-                inferred -= graph
+            # infer() returns only what is new: nothing asserted comes back as "inferred".
+            inferred = infer([ontology_graph, *doc_graphs.values(), merged])
         report.inferred_triples = len(inferred)
         progress(f"reasoner: {len(inferred)} inferred triples")
 
