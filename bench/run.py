@@ -366,9 +366,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--slow", type=float, default=2.0,
                         help="probe seconds above which a query runs sequentially, not in wrk")
     parser.add_argument("--probe-timeout", type=float, default=120.0)
-    parser.add_argument("--workers", type=int, default=1, help="gunicorn workers (this server)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="server worker processes (this server)")
     parser.add_argument("--query-workers", type=int, default=2,
-                        help="query processes per gunicorn worker (this server)")
+                        help="query processes per server worker (this server)")
     parser.add_argument("--servers", default=",".join(SERVERS))
     parser.add_argument("--only", action="append", help="run queries whose name contains this")
     parser.add_argument("--out", type=Path, default=None)

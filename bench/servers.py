@@ -1,6 +1,6 @@
 """Start, probe, measure and stop the three SPARQL servers the benchmark compares.
 
-* ``ketamine-kg``: this project's server (gunicorn + Flask + the query processes of
+* ``ketamine-kg``: this project's server (Granian + Flask + the query processes of
   ``graph.executor``) on a store built from the data file by ``graph.store.write_home``;
 * ``oxigraph``: Oxigraph server (PyPI ``oxigraph``), bulk-loaded with ``oxigraph load`` and
   served read-only with the union default graph, like this server;
@@ -248,7 +248,7 @@ def start_kkg(data: Path, work: Path, port: int, cpu: str | None, *, workers: in
                            "--workers", str(workers)], cpu, work / "ketamine-kg.log", env)
     server = Server("ketamine-kg", f"http://127.0.0.1:{port}", "/sparql", process,
                     load_seconds, log=log)
-    server.notes.append(f"{workers} gunicorn worker(s) x {query_workers} query process(es)")
+    server.notes.append(f"{workers} Granian worker(s) x {query_workers} query process(es)")
     wait_ready(server, started, 300)
     return server
 

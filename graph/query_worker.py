@@ -19,9 +19,11 @@ rebuild reaches every query process without a restart and without a dropped requ
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -32,7 +34,7 @@ import pyoxigraph as ox
 
 import graph.errors as errors
 from graph.errors import KGError, StoreError
-from graph.results import serialise
+from graph.results import Serialised, serialise_query
 from graph.sandbox import deny_network, limit_memory
 from graph.store import GraphStore
 
@@ -157,16 +159,38 @@ def _follow(source: StoreSource, store: GraphStore, version: str | None
 
 def _answer(store: GraphStore, job: QueryJob) -> tuple[str, Any]:
     try:
-        result = store.query(
+        return ("ok", _evaluate(store, job))
+    except Exception as exc:  # noqa: BLE001 - every failure goes back as a project error
+        return ("error", error_payload(exc))
+
+
+def answer_job(store: GraphStore, job: QueryJob) -> Serialised:
+    """Run ``job`` in the calling process, failing with the same errors a worker reports.
+
+    For queries known to be quick (``graph.inline``); anything else belongs in a worker.
+    """
+    try:
+        return _evaluate(store, job)
+    except KGError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the same project error a worker would send
+        raise rebuild_error(error_payload(exc)) from None
+
+
+def _evaluate(store: GraphStore, job: QueryJob) -> Serialised:
+    started = time.perf_counter()
+
+    def run() -> Any:
+        return store.query(
             job.query,
             bindings=dict(job.bindings) or None,
             default_graph=list(job.default_graphs) if job.default_graphs is not None else None,
             named_graphs=list(job.named_graphs) if job.named_graphs is not None else None,
             union_default_graph=job.union_default_graph,
         )
-        return ("ok", serialise(result, job.media_type, job.max_rows, job.max_bytes))
-    except Exception as exc:  # noqa: BLE001 - every failure goes back as a project error
-        return ("error", error_payload(exc))
+
+    answer = serialise_query(run, job.media_type, job.max_rows, job.max_bytes)
+    return dataclasses.replace(answer, seconds=time.perf_counter() - started)
 
 
 def error_payload(exc: BaseException) -> tuple[str, str]:

@@ -227,7 +227,7 @@ class EngineSettings:
         """Settings for ``url`` with ``KKG_ENGINE_USER``, ``_PASSWORD``, ``_AUTH``, ``_PROFILE``.
 
         Why the environment: a password on a command line is visible to every user of the
-        machine (``ps``), and gunicorn's worker processes all read the same environment.
+        machine (``ps``), and the server's worker processes all read the same environment.
         """
         env = os.environ if environ is None else environ
         return cls(

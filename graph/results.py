@@ -14,6 +14,7 @@ server process that answers. The count is of term text, a close lower bound of a
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -36,12 +37,17 @@ QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 @dataclass(frozen=True)
 class Serialised:
-    """A response body, its media type, whether rows were cut, and how many were kept."""
+    """A response body, its media type, whether rows were cut, and how many were kept.
+
+    ``seconds``: how long the query and its serialisation took where they ran (None when
+    not measured); ``graph.inline`` uses it to learn which queries are quick.
+    """
 
     body: bytes
     media_type: str
     truncated: bool
     rows: int
+    seconds: float | None = None
 
 
 def serialise(result: QueryResult, media_type: str, max_rows: int,
@@ -53,6 +59,72 @@ def serialise(result: QueryResult, media_type: str, max_rows: int,
     if isinstance(result, ox.QuerySolutions):
         return _solutions(result, media_type, max_rows, max_bytes)
     return _triples(result, media_type, max_rows, max_bytes)
+
+
+def serialise_query(run: Callable[[], QueryResult], media_type: str, max_rows: int,
+                    max_bytes: int | None = None) -> Serialised:
+    """Evaluate (``run``) and write a result, by the engine's own writer whenever no cap bites.
+
+    Why two ways: writing SPARQL JSON row by row in Python took most of the time of a large
+    answer (a dict per row, a dict per term), while pyoxigraph writes it in Rust many times
+    faster, but only whole. So a SELECT result is first written whole by pyoxigraph into a
+    buffer that refuses to grow past ``max_bytes``; its rows are counted by reading it back
+    (in Rust, too). Only when a cap is passed is the query run a second time and cut here.
+    """
+    result = run()
+    if isinstance(result, ox.QuerySolutions) and _results_format(media_type) in _COUNTABLE:
+        whole = _whole_solutions(result, media_type, max_rows, max_bytes)
+        if whole is not None:
+            return whole
+        result = run()
+    return serialise(result, media_type, max_rows, max_bytes)
+
+
+class _OverflowError(Exception):
+    """The answer passed its byte budget while being written."""
+
+
+class _BoundedBuffer:
+    """A binary write target for pyoxigraph that refuses to grow past ``limit`` bytes."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.overflowed = False
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.limit is not None and self.size > self.limit:
+            self.overflowed = True
+            raise _OverflowError
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing to flush: the parts are joined once the writer is done."""
+
+
+# Formats pyoxigraph can read back, so that rows can be counted; CSV is written only.
+_COUNTABLE = {ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.TSV}
+
+
+def _whole_solutions(result: ox.QuerySolutions, media_type: str, max_rows: int,
+                     max_bytes: int | None) -> Serialised | None:
+    """The whole result as pyoxigraph writes it; None when a cap (rows, bytes) is passed."""
+    fmt = _results_format(media_type)
+    buffer = _BoundedBuffer(max_bytes)
+    try:
+        result.serialize(output=buffer, format=fmt)
+    except (_OverflowError, OSError):
+        if buffer.overflowed:
+            return None
+        raise
+    body = b"".join(buffer.parts)
+    rows = sum(1 for _ in ox.parse_query_results(body, format=fmt))
+    if rows > max_rows:
+        return None
+    return Serialised(body, media_type, False, rows)
 
 
 def _take(items: Any, max_rows: int, max_bytes: int | None) -> tuple[list[Any], bool]:

@@ -179,7 +179,7 @@ def export(fmt: str, inferred: bool, out: Path | None, home: Path | None) -> Non
 @HOME_OPTION
 def serve(host: str, port: int, workers: int, data_files: tuple[Path, ...],
           engine: str | None, home: Path | None) -> None:
-    """Serve the graph: SPARQL endpoint, API, pages and graph view (gunicorn)."""
+    """Serve the graph: SPARQL endpoint, API, pages and graph view (Granian)."""
     import os
 
     from server.serving import serve as run_server

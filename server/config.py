@@ -1,6 +1,6 @@
 """Server settings and their defaults; each can be set from the environment as ``KKG_<NAME>``.
 
-Why environment variables: ``ketamine-kg serve`` runs under gunicorn, whose workers are
+Why environment variables: ``ketamine-kg serve`` runs under Granian, whose workers are
 separate processes; the environment is the one channel every worker reads the same way.
 SECURITY.md explains each limit and what it protects against.
 """
@@ -26,6 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "KKG_ENGINE": "",                # URL of a remote SPARQL endpoint to use instead of the store
     "KKG_QUERY_WORKERS": 2,          # query processes per server process (graph.executor)
     "KKG_MAX_PENDING": 8,            # queries running or waiting at once; more queue, then 503
+    "KKG_INLINE_MAX_MS": 20.0,       # once a query ran this fast, run it in-process (0: never)
     "KKG_TRUSTED_PROXIES": 0,        # proxies in front whose X-Forwarded-* headers are believed
     "KKG_QUERIES_DIR": "",           # folder of named queries (default: the project's queries/)
 }
@@ -37,7 +38,7 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Defaults, then the environment, then explicit overrides (tests, the CLI).
 
     A value that is not a number where one is needed stops the start with one line
-    (KGError), not a traceback from deep inside gunicorn.
+    (KGError), not a traceback from deep inside the HTTP server.
     """
     config = dict(DEFAULTS)
     for key, kind in _TYPES.items():

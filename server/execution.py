@@ -1,8 +1,8 @@
 """The app's query executor: created on first use in each server process, closed at exit.
 
-Lazily, because gunicorn forks its workers after loading the app and a pool of processes
-must not cross a fork: each worker (and the Flask test client) starts its own pool on its
-first query, and a pool found in a process other than the one that made it is replaced.
+Lazily, because a pool of processes must not cross a fork: each server worker (and the
+Flask test client) starts its own pool on its first query, and a pool found in a process
+other than the one that made it is replaced.
 
 The pool is given the home's ``current`` symlink rather than the folder it points at, so its
 processes follow a rebuild (see ``graph.query_worker``), and the limits of ``server.config``:
@@ -21,11 +21,13 @@ from flask import Flask, current_app
 
 from graph.errors import StoreError
 from graph.executor import QueryExecutor, QueryJob, StoreSource, WorkerLimits
+from graph.inline import InlineLane
 from graph.results import Serialised
 from graph.store import CURRENT_LINK
 from server.store import get_store, own_runner
 
 EXTENSION_KEY = "kkg_executor"
+INLINE_KEY = "kkg_inline_lane"
 _LOCK = threading.Lock()
 _LIVE: weakref.WeakSet[QueryExecutor] = weakref.WeakSet()
 
@@ -68,12 +70,35 @@ def get_executor() -> QueryExecutor:
 
 
 def run_job(job: QueryJob) -> Serialised:
-    """Run one query through the executor (or the remote engine), under the configured limits."""
-    return (own_runner() or get_executor()).run(job)
+    """Run one query through the executor (or the remote engine), under the configured limits.
+
+    A query already answered quickly on this store runs in this process instead
+    (``graph.inline``: same rows, no trip to a query process).
+    """
+    remote = own_runner()
+    if remote is not None:
+        return remote.run(job)
+    executor = get_executor()
+    lane = _inline_lane()
+    if lane is None:
+        return executor.run(job)
+    return lane.run(get_store(), job, executor.run)  # type: ignore[arg-type] - a GraphStore
+
+
+def _inline_lane() -> InlineLane | None:
+    """This app's memory of quick queries (None when ``KKG_INLINE_MAX_MS`` is 0)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    lane = app.extensions.get(INLINE_KEY)
+    if lane is None:
+        limit_ms = float(app.config["KKG_INLINE_MAX_MS"])
+        if limit_ms <= 0:
+            return None
+        lane = app.extensions.setdefault(INLINE_KEY, InlineLane(max_seconds=limit_ms / 1000))
+    return lane
 
 
 def shutdown(app: Flask) -> None:
-    """Stop the app's query processes (tests, gunicorn's worker_exit)."""
+    """Stop the app's query processes (tests, a worker's exit)."""
     executor = app.extensions.pop(EXTENSION_KEY, None)
     if executor is not None and executor.pid == os.getpid():
         executor.close()
@@ -81,7 +106,7 @@ def shutdown(app: Flask) -> None:
 
 @atexit.register
 def close_all() -> None:
-    """Stop every executor this process started (at exit, or when a gunicorn worker ends)."""
+    """Stop every executor this process started (at exit, or when a server worker ends)."""
     for executor in list(_LIVE):
         if executor.pid == os.getpid():
             executor.close()

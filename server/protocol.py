@@ -110,7 +110,7 @@ def _read_body(limit: int) -> bytes:
             f"the request body is {length} bytes; the limit is {limit} (KKG_MAX_QUERY_BYTES)")
     try:
         data = request.stream.read(limit + 1)
-    except OSError as exc:  # a client sending its body too slowly (server.http_worker)
+    except OSError as exc:  # a client sending its body too slowly
         raise RequestTimeout(f"the request body did not arrive in time: {exc}") from None
     if len(data) > limit:
         raise RequestEntityTooLarge(

@@ -50,6 +50,7 @@ class Reply:
     headers: dict[str, str]
     body: bytes
     seconds: float
+    reason: str = ""
 
     @property
     def text(self) -> str:
@@ -62,6 +63,17 @@ class Reply:
         assert_clean(self)
         assert self.text.strip(), "a refusal must say why"
 
+    def assert_head_refused(self) -> None:
+        """A request head too large for the HTTP layer (Granian): 431, connection closed.
+
+        Refused in Rust before any Python runs, with the standard status and reason phrase
+        ("Request Header Fields Too Large") and no body; nothing of the head is kept.
+        """
+        assert self.status == 431, (self.status, self.body[:300])
+        assert self.reason.strip(), "the status line must say why"
+        assert self.headers.get("connection") == "close"
+        assert_clean(self)
+
 
 def assert_clean(reply: Reply) -> None:
     """No traceback, no stack frame, no debugger in an answer."""
@@ -71,7 +83,7 @@ def assert_clean(reply: Reply) -> None:
 
 @dataclass
 class ServerProcess:
-    """A gunicorn server (``server.serving.serve``) in a child process."""
+    """A server (``server.serving.serve``: Granian) in a child process."""
 
     port: int
     process: subprocess.Popen[bytes]
@@ -97,7 +109,8 @@ class ServerProcess:
             response = connection.getresponse()
             data = response.read()
             names = {k.lower(): v for k, v in response.getheaders()}
-            return Reply(response.status, names, data, time.monotonic() - started)
+            return Reply(response.status, names, data, time.monotonic() - started,
+                         response.reason)
         finally:
             connection.close()
 
@@ -134,11 +147,11 @@ class ServerProcess:
     # ---------------------------------------------------------------- processes
 
     def tree(self) -> list[ProcInfo]:
-        """The master and every process below it (gunicorn workers, forkserver, queries)."""
+        """The master and every process below it (server workers, forkserver, queries)."""
         return process_tree(self.process.pid)
 
     def http_workers(self) -> list[ProcInfo]:
-        """The gunicorn worker processes (the master's children, not its resource tracker)."""
+        """The server's worker processes (the main process's children, not its resource tracker)."""
         return [p for p in self.tree() if p.ppid == self.process.pid
                 and "multiprocessing" not in p.cmdline]
 

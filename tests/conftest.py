@@ -115,7 +115,7 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path, limit:
 @pytest.fixture(scope="session")
 def live_server(request: pytest.FixtureRequest, backend: str,
                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real gunicorn server (server.serving.serve) on 127.0.0.1; yields its base URL.
+    """A real server (server.serving.serve: Granian) on 127.0.0.1; yields its base URL.
 
     Parametrised by ``backend`` like ``app`` (an engine backend is ``serve --engine URL``).
     """
@@ -219,7 +219,7 @@ def virtuoso_engine(tmp_path_factory: pytest.TempPathFactory,
 
 @pytest.fixture(scope="session")
 def attack_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """A real gunicorn server over the sample graph with small limits (tests/test_attack_*.py).
+    """A real server (Granian) over the sample graph with small limits (tests/test_attack_*.py).
 
     Its own process, not ``live_server``: the attacks kill query processes, fill queues and
     hold connections, and must not disturb the protocol tests (see tests/attack_support.py).

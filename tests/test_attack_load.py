@@ -69,7 +69,7 @@ def test_64_slow_clients_do_not_stall_the_server(attack_server: ServerProcess, k
             except OSError:
                 break
             time.sleep(0.5)
-        deadline = time.monotonic() + READ_TIMEOUT_S + 8  # gunicorn sweeps once a second
+        deadline = time.monotonic() + READ_TIMEOUT_S + 8
         while time.monotonic() < deadline and not all(_closed_by_server(s) for s in slow[:8]):
             time.sleep(0.2)
         assert all(_closed_by_server(s) for s in slow[:8]), f"{kind}: not dropped"

@@ -169,3 +169,40 @@ def test_close_stops_every_process() -> None:
     assert all(not p.is_alive() for p in processes)
     with pytest.raises(StoreError, match="shut down"):
         pool.run(QueryJob("ASK { ?s ?p ?o }", JSON))
+
+
+# --------------------------------------------------------------------------- hand-out order
+
+
+def test_idle_processes_go_to_waiting_requests_first_come_first_served() -> None:
+    from graph.executor import _IdlePool
+
+    pool: _IdlePool = _IdlePool()
+    served: list[tuple[int, object]] = []
+
+    def wait(number: int) -> None:
+        served.append((number, pool.get(timeout=5)))
+
+    waiters = []
+    for number in range(3):
+        thread = threading.Thread(target=wait, args=(number,))
+        thread.start()
+        waiters.append(thread)
+        time.sleep(0.05)  # queued in this order
+    tokens = [object(), object(), object()]
+    for token in tokens:
+        pool.put(token)  # type: ignore[arg-type]
+        assert pool.get(timeout=0) is None  # a newcomer does not overtake the waiters
+    for thread in waiters:
+        thread.join(5)
+    assert dict(served) == dict(enumerate(tokens))  # the first in line got the first back
+
+
+def test_a_waiter_that_gave_up_is_skipped() -> None:
+    from graph.executor import _IdlePool
+
+    pool: _IdlePool = _IdlePool()
+    assert pool.get(timeout=0.05) is None  # gave up, still in line
+    token = object()
+    pool.put(token)  # type: ignore[arg-type]
+    assert pool.get(timeout=0) is token and pool.drain() == []

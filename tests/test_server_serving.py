@@ -1,4 +1,4 @@
-"""server.serving: gunicorn settings, and a bad store stopping the start before binding."""
+"""server.serving: Granian settings, and a bad store stopping the start before binding."""
 
 from __future__ import annotations
 
@@ -10,23 +10,28 @@ import pytest
 from graph.errors import StoreError
 from graph.store import write_home
 from server.config import load_config
-from server.serving import check_store, gunicorn_options, serve
+from server.serving import check_store, granian_options, print_urls, serve
 
 
-def test_gunicorn_settings_follow_the_limits() -> None:
-    options = gunicorn_options("127.0.0.1", 5000, 2, load_config({"KKG_QUERY_TIMEOUT_S": 10.0}))
-    assert options["bind"] == "127.0.0.1:5000" and options["workers"] == 2
-    assert options["worker_class"] == "server.http_worker.ReadAheadThreadWorker"  # gthread
-    assert options["threads"] > 1
-    assert options["timeout"] > 10 and options["keepalive"] > 0
-    assert options["limit_request_line"] <= 8190 and options["limit_request_field_size"] <= 8190
-    assert options["preload_app"] is False
-    assert gunicorn_options("::1", 80, 1, load_config())["bind"] == "[::1]:80"
+def test_granian_settings_follow_the_limits() -> None:
+    config = load_config({"KKG_QUERY_TIMEOUT_S": 10.0, "KKG_READ_TIMEOUT_S": 3.0,
+                          "KKG_MAX_PENDING": 6})
+    options = granian_options("127.0.0.1", 5000, 2, config)
+    assert options["address"] == "127.0.0.1" and options["port"] == 5000
+    assert options["workers"] == 2 and options["factory"] is True
+    assert options["interface"].value == "rsgi" and options["target"].startswith("server.")
+    assert options["http1_settings"].header_read_timeout == 3000  # slow-loris: ms
+    assert options["workers_kill_timeout"] > 10
+    assert granian_options("[::1]", 80, 1, load_config())["address"] == "::1"
+
+
+def test_a_read_timeout_beyond_granians_range_is_clamped() -> None:
+    options = granian_options("127.0.0.1", 5000, 1, load_config({"KKG_READ_TIMEOUT_S": 600.0}))
+    assert options["http1_settings"].header_read_timeout == 60_000
 
 
 def test_the_urls_a_newcomer_opens_are_printed(capsys: pytest.CaptureFixture[str]) -> None:
-    options = gunicorn_options("0.0.0.0", 5000, 1, load_config())  # noqa: S104
-    options["when_ready"](None)
+    print_urls("0.0.0.0", 5000, load_config())  # noqa: S104
     printed = capsys.readouterr().out
     for url in ("http://localhost:5000/sparql", "http://localhost:5000/editor",
                 "http://localhost:5000/api/queries", "http://localhost:5000/openapi.json"):

@@ -1,0 +1,136 @@
+"""server.rsgi_bridge: whole requests to the WSGI app, slow or huge bodies kept off threads.
+
+Unit tests with a stand-in for Granian's protocol object; the live server (Granian) runs
+the same bridge in tests/test_attack_load.py and every live test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from server.rsgi_bridge import RsgiBridge
+
+
+class Headers:
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self.pairs = pairs
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return next((v for k, v in self.pairs if k.lower() == key), default)
+
+    def items(self) -> list[tuple[str, str]]:
+        return list(self.pairs)
+
+
+@dataclass
+class Scope:
+    method: str = "GET"
+    path: str = "/sparql"
+    query_string: str = ""
+    headers: Headers = field(default_factory=lambda: Headers([]))
+    proto: str = "http"
+    http_version: str = "1.1"
+    scheme: str = "http"
+    server: str = "127.0.0.1:5000"
+    client: str = "127.0.0.1:40000"
+
+
+class Protocol:
+    """Granian's HTTP protocol object: body chunks in, one response out."""
+
+    def __init__(self, chunks: Iterable[bytes] = (), stall: bool = False) -> None:
+        self.chunks, self.stall, self.read = list(chunks), stall, 0
+        self.response: tuple[int, list[tuple[str, str]], bytes] | None = None
+
+    async def _iterate(self) -> AsyncIterator[bytes]:
+        for chunk in self.chunks:
+            self.read += len(chunk)
+            yield chunk
+        if self.stall:
+            await asyncio.sleep(3600)
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self._iterate()
+
+    def response_bytes(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
+        self.response = (status, headers, body)
+
+
+class EchoApp:
+    """A WSGI app that records its environ and echoes the body it was given."""
+
+    def __init__(self) -> None:
+        self.environ: dict[str, Any] = {}
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        self.environ = environ
+        body = environ["wsgi.input"].read()
+        start_response("201 Created", [("Content-Type", "text/plain"), ("X-Seen", "yes")])
+        return [b"got:", body]
+
+
+def _bridge(app: EchoApp, **limits: Any) -> RsgiBridge:
+    return RsgiBridge(app, threads=2, read_timeout_s=limits.get("timeout", 2.0),
+                      max_body_bytes=limits.get("max_body", 100))
+
+
+def _serve(bridge: RsgiBridge, scope: Scope, protocol: Protocol) -> None:
+    asyncio.run(bridge.__rsgi__(scope, protocol))
+
+
+def test_a_request_reaches_the_app_as_pep_3333_says() -> None:
+    app = EchoApp()
+    protocol = Protocol([b"query=ASK", b"%7B%7D"])
+    headers = Headers([("Content-Type", "application/x-www-form-urlencoded"),
+                       ("Content-Length", "15"), ("Accept", "text/csv"),
+                       ("Accept", "application/json"), ("X-Forwarded-For", "10.0.0.1")])
+    _serve(_bridge(app), Scope("POST", "/entity/caf%C3%A9", "a=1&b=2", headers), protocol)
+    assert protocol.response == (201, [("Content-Type", "text/plain"), ("X-Seen", "yes")],
+                                 b"got:query=ASK%7B%7D")
+    env = app.environ
+    assert env["REQUEST_METHOD"] == "POST" and env["QUERY_STRING"] == "a=1&b=2"
+    assert env["PATH_INFO"] == "/entity/caf\u00c3\u00a9"  # decoded bytes as latin-1 (PEP 3333)
+    assert env["CONTENT_TYPE"] == "application/x-www-form-urlencoded"
+    assert env["CONTENT_LENGTH"] == "15"
+    assert env["HTTP_ACCEPT"] == "text/csv, application/json"  # repeated fields joined
+    assert env["HTTP_X_FORWARDED_FOR"] == "10.0.0.1"
+    assert env["SERVER_NAME"] == "127.0.0.1" and env["SERVER_PORT"] == "5000"
+    assert env["REMOTE_ADDR"] == "127.0.0.1" and env["wsgi.url_scheme"] == "http"
+    assert env["SERVER_PROTOCOL"] == "HTTP/1.1" and env["SCRIPT_NAME"] == ""
+
+
+def test_a_body_announced_too_large_is_not_read() -> None:
+    app = EchoApp()
+    protocol = Protocol([b"x" * 50] * 10)
+    headers = Headers([("Content-Length", "500")])
+    _serve(_bridge(app, max_body=100), Scope("POST", headers=headers), protocol)
+    assert protocol.read == 0  # the app refuses it by its length (server.protocol: 413)
+    assert app.environ["CONTENT_LENGTH"] == "500" and protocol.response is not None
+
+
+def test_a_chunked_body_is_read_only_one_chunk_past_the_budget() -> None:
+    app = EchoApp()
+    protocol = Protocol([b"x" * 60] * 10)
+    _serve(_bridge(app, max_body=100), Scope("POST"), protocol)
+    assert protocol.read == 120  # enough to know it is too large, no more
+    assert protocol.response is not None and len(protocol.response[2]) == len(b"got:") + 120
+
+
+def test_a_body_that_does_not_arrive_in_time_is_answered_408_without_a_thread() -> None:
+    app = EchoApp()
+    protocol = Protocol([b"query="], stall=True)
+    _serve(_bridge(app, timeout=0.2), Scope("POST", headers=Headers([("Content-Length", "50")])),
+           protocol)
+    assert protocol.response is not None
+    status, headers, body = protocol.response
+    assert status == 408 and ("connection", "close") in headers
+    assert b"KKG_READ_TIMEOUT_S" in body and app.environ == {}  # the app never ran
+
+
+def test_only_http_is_served() -> None:
+    protocol = Protocol()
+    _serve(_bridge(EchoApp()), Scope(proto="websocket"), protocol)
+    assert protocol.response is not None and protocol.response[0] == 400
