@@ -27,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "KKG_QUERY_WORKERS": 2,          # query processes per server process (graph.executor)
     "KKG_MAX_PENDING": 8,            # queries running or waiting at once; more queue, then 503
     "KKG_INLINE_MAX_MS": 20.0,       # once a query ran this fast, run it in-process (0: never)
+    "KKG_ACCESS_LOG": 0,             # 1: log every request (server errors are always logged)
     "KKG_TRUSTED_PROXIES": 0,        # proxies in front whose X-Forwarded-* headers are believed
     "KKG_QUERIES_DIR": "",           # folder of named queries (default: the project's queries/)
 }

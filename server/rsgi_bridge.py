@@ -12,8 +12,10 @@ The request threads get a large (virtual) stack, as the query processes do
 (``graph.query_worker``): a quick query runs on them in-process (``graph.inline``), and the
 engine's parser recurses once per chained operator.
 
-A body announced larger than the budget is not read at all: the app sees its
-``Content-Length`` and refuses it (413) without waiting for it. A chunked body is read up to
+A body announced larger than the budget is not kept: the app sees its ``Content-Length``
+and refuses it (413). Up to ``DRAIN_MAX_BYTES`` it is read and dropped first (under the same
+deadline), because a client still sending when the connection closes may never read the
+answer; a larger one is not read at all. A chunked body is read up to
 one byte past the budget, which is enough for the app to refuse it the same way.
 """
 
@@ -33,6 +35,7 @@ from server.config import load_config
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 EXTRA_THREADS = 2        # threads beyond the query queue, so pages answer while queries wait
 BODY_OVERHEAD = 64 * 1024  # room for form fields beside the query text
+DRAIN_MAX_BYTES = 8 * 1024 * 1024  # refused bodies up to this are read and dropped, not cut off
 STACK_MB = 256           # per request thread, virtual: only the pages a query touches are used
 _TIMEOUT_BODY = b"the request did not arrive in time (KKG_READ_TIMEOUT_S)\n"
 _NOT_HTTP = b"this server speaks HTTP only\n"
@@ -67,9 +70,17 @@ class RsgiBridge:
         if scope.proto != "http":
             protocol.response_bytes(400, [("content-type", "text/plain")], _NOT_HTTP)
             return
-        length = _content_length(scope.headers.get("content-length"))
+        headers = scope.headers
+        length = _content_length(headers.get("content-length"))
         if length is not None and length > self.max_body_bytes:
-            body = b""  # the app refuses it by its announced length, unread
+            body = b""  # the app refuses it by its announced length
+            if length <= DRAIN_MAX_BYTES:  # read and dropped, so the client sees the answer
+                try:
+                    await asyncio.wait_for(_drain(protocol), self.read_timeout_s)
+                except Exception:  # noqa: BLE001, S110 - late or gone: answer what we can
+                    pass
+        elif not length and "transfer-encoding" not in headers:
+            body = b""  # no body announced (a GET): nothing to wait for
         else:
             try:
                 body = await asyncio.wait_for(self._read_body(protocol), self.read_timeout_s)
@@ -145,6 +156,12 @@ def _large_stacks() -> None:
     try:
         threading.stack_size(STACK_MB * 1024 * 1024)
     except (ValueError, RuntimeError):  # the platform refuses: keep its default
+        pass
+
+
+async def _drain(protocol: Any) -> None:
+    """Read a body and drop it (a client still sending when refused may miss the answer)."""
+    async for _chunk in protocol:
         pass
 
 

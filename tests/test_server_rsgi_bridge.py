@@ -18,6 +18,9 @@ class Headers:
     def __init__(self, pairs: list[tuple[str, str]]) -> None:
         self.pairs = pairs
 
+    def __contains__(self, key: str) -> bool:
+        return any(k.lower() == key for k, _ in self.pairs)
+
     def get(self, key: str, default: Any = None) -> Any:
         return next((v for k, v in self.pairs if k.lower() == key), default)
 
@@ -102,19 +105,29 @@ def test_a_request_reaches_the_app_as_pep_3333_says() -> None:
     assert env["SERVER_PROTOCOL"] == "HTTP/1.1" and env["SCRIPT_NAME"] == ""
 
 
-def test_a_body_announced_too_large_is_not_read() -> None:
+def test_a_body_announced_too_large_is_dropped_not_kept() -> None:
     app = EchoApp()
     protocol = Protocol([b"x" * 50] * 10)
     headers = Headers([("Content-Length", "500")])
     _serve(_bridge(app, max_body=100), Scope("POST", headers=headers), protocol)
-    assert protocol.read == 0  # the app refuses it by its length (server.protocol: 413)
-    assert app.environ["CONTENT_LENGTH"] == "500" and protocol.response is not None
+    assert protocol.read == 500  # read and dropped, so the client is not cut off mid-send
+    assert app.environ["CONTENT_LENGTH"] == "500"  # the app refuses it by its length (413)
+    assert protocol.response is not None and protocol.response[2] == b"got:"
+
+
+def test_a_huge_announced_body_is_not_read_at_all() -> None:
+    app = EchoApp()
+    protocol = Protocol([b"x" * 50] * 10)
+    headers = Headers([("Content-Length", str(200 * 1024 * 1024))])
+    _serve(_bridge(app, max_body=100), Scope("POST", headers=headers), protocol)
+    assert protocol.read == 0 and protocol.response is not None
 
 
 def test_a_chunked_body_is_read_only_one_chunk_past_the_budget() -> None:
     app = EchoApp()
     protocol = Protocol([b"x" * 60] * 10)
-    _serve(_bridge(app, max_body=100), Scope("POST"), protocol)
+    chunked = Headers([("Transfer-Encoding", "chunked")])
+    _serve(_bridge(app, max_body=100), Scope("POST", headers=chunked), protocol)
     assert protocol.read == 120  # enough to know it is too large, no more
     assert protocol.response is not None and len(protocol.response[2]) == len(b"got:") + 120
 
@@ -134,3 +147,11 @@ def test_only_http_is_served() -> None:
     protocol = Protocol()
     _serve(_bridge(EchoApp()), Scope(proto="websocket"), protocol)
     assert protocol.response is not None and protocol.response[0] == 400
+
+
+def test_a_get_without_a_body_is_not_waited_for() -> None:
+    app = EchoApp()
+    protocol = Protocol([b"never read"], stall=True)
+    _serve(_bridge(app, timeout=5.0), Scope("GET"), protocol)
+    assert protocol.read == 0 and protocol.response is not None
+    assert protocol.response[0] == 201 and protocol.response[2] == b"got:"

@@ -80,3 +80,9 @@ def test_serve_raises_before_binding(tmp_path: Path) -> None:
         serve("127.0.0.1", port, workers=1, config={"KKG_HOME": str(tmp_path / "none")})
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0  # nothing listens there
+
+
+def test_the_access_log_is_off_unless_asked_for() -> None:
+    assert granian_options("127.0.0.1", 5000, 1, load_config())["log_access"] is False
+    asked = granian_options("127.0.0.1", 5000, 1, load_config({"KKG_ACCESS_LOG": 1}))
+    assert asked["log_access"] is True
