@@ -39,14 +39,16 @@ QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 class Serialised:
     """A response body, its media type, whether rows were cut, and how many were kept.
 
-    ``seconds``: how long the query and its serialisation took where they ran (None when
-    not measured); ``graph.inline`` uses it to learn which queries are quick.
+    ``rows`` is None when they were not counted: a whole answer too short to pass the row
+    cap is not read back just to count it. ``seconds``: how long the query and its
+    serialisation took where they ran (None when not measured); ``graph.inline`` uses it to
+    learn which queries are quick.
     """
 
     body: bytes
     media_type: str
     truncated: bool
-    rows: int
+    rows: int | None
     seconds: float | None = None
 
 
@@ -105,8 +107,13 @@ class _BoundedBuffer:
         """Nothing to flush: the parts are joined once the writer is done."""
 
 
-# Formats pyoxigraph can read back, so that rows can be counted; CSV is written only.
-_COUNTABLE = {ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.TSV}
+# Formats pyoxigraph can read back, so that rows can be counted (CSV is written only), with
+# the fewest bytes a row can take in each: ``{},`` in JSON, ``<result></result>`` in XML,
+# an empty line in TSV. A body shorter than the row cap times that cannot pass the cap, and
+# its rows are not counted.
+_MIN_ROW_BYTES = {ox.QueryResultsFormat.JSON: 3, ox.QueryResultsFormat.XML: 17,
+                  ox.QueryResultsFormat.TSV: 1}
+_COUNTABLE = set(_MIN_ROW_BYTES)
 
 
 def _whole_solutions(result: ox.QuerySolutions, media_type: str, max_rows: int,
@@ -121,6 +128,8 @@ def _whole_solutions(result: ox.QuerySolutions, media_type: str, max_rows: int,
             return None
         raise
     body = b"".join(buffer.parts)
+    if len(body) <= max_rows * _MIN_ROW_BYTES[fmt]:
+        return Serialised(body, media_type, False, None)  # too short to pass the row cap
     rows = sum(1 for _ in ox.parse_query_results(body, format=fmt))
     if rows > max_rows:
         return None

@@ -57,7 +57,7 @@ def endpoint() -> Response:
                             f" endpoint writes: {describe(kind)}")
     started = time.perf_counter()
     result = run_job(_job(sparql, checked, fmt))
-    _log.debug("%s answered in %.1f ms, %d rows%s", checked.form.value,
+    _log.debug("%s answered in %.1f ms, %s rows%s", checked.form.value,
                (time.perf_counter() - started) * 1000, result.rows,
                " (truncated)" if result.truncated else "")
     return answer(result, fmt)

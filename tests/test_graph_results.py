@@ -47,12 +47,20 @@ def _rows(body: bytes, media_type: str) -> list[tuple[str, ...]]:
 @pytest.mark.parametrize("media_type", sorted(FORMATS))
 def test_a_whole_answer_is_written_once_with_the_same_rows(store: ox.Store,
                                                            media_type: str) -> None:
+    count = len(list(store.query(EVERYTHING)))
     run = Counted(store, EVERYTHING)
-    whole = serialise_query(run, media_type, max_rows=100_000, max_bytes=10_000_000)
+    whole = serialise_query(run, media_type, max_rows=count, max_bytes=10_000_000)  # counted
     by_rows = serialise(store.query(EVERYTHING), media_type, 100_000, 10_000_000)
     assert run.runs == 1 and not whole.truncated
-    assert whole.rows == by_rows.rows == len(list(store.query(EVERYTHING))) > 10
+    assert whole.rows == by_rows.rows == count > 10
     assert _rows(whole.body, media_type) == _rows(by_rows.body, media_type)
+
+
+def test_a_short_whole_answer_is_not_counted(store: ox.Store) -> None:
+    run = Counted(store, EVERYTHING)
+    whole = serialise_query(run, JSON, max_rows=100_000, max_bytes=None)
+    assert run.runs == 1 and not whole.truncated and whole.rows is None
+    assert len(json.loads(whole.body)["results"]["bindings"]) == len(list(store.query(EVERYTHING)))
 
 
 def test_past_the_row_cap_the_query_runs_again_and_is_cut(store: ox.Store) -> None:
