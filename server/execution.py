@@ -24,6 +24,7 @@ from graph.executor import QueryExecutor, QueryJob, StoreSource, WorkerLimits
 from graph.inline import InlineLane
 from graph.results import Serialised
 from graph.store import CURRENT_LINK
+from server import quick_path
 from server.store import get_store, own_runner
 
 EXTENSION_KEY = "kkg_executor"
@@ -73,21 +74,24 @@ def run_job(job: QueryJob) -> Serialised:
     """Run one query through the executor (or the remote engine), under the configured limits.
 
     A query already answered quickly on this store runs in this process instead
-    (``graph.inline``: same rows, no trip to a query process).
+    (``graph.inline``: same rows, no trip to a query process). On the event loop only such a
+    query may run (``server.quick_path``).
     """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if quick_path.on_the_loop():
+        return quick_path.run_here_or_give_way(job, inline_lane(app), get_store())
     remote = own_runner()
     if remote is not None:
         return remote.run(job)
+    lane = inline_lane(app)
     executor = get_executor()
-    lane = _inline_lane()
     if lane is None:
         return executor.run(job)
     return lane.run(get_store(), job, executor.run)  # type: ignore[arg-type] - a GraphStore
 
 
-def _inline_lane() -> InlineLane | None:
+def inline_lane(app: Flask) -> InlineLane | None:
     """This app's memory of quick queries (None when ``KKG_INLINE_MAX_MS`` is 0)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
     lane = app.extensions.get(INLINE_KEY)
     if lane is None:
         limit_ms = float(app.config["KKG_INLINE_MAX_MS"])

@@ -63,10 +63,15 @@ def get_store() -> ServedStore:
     reach them as it reaches the query processes (``graph.query_worker``), without a restart.
     One readlink per call; requests already holding the old store finish on it.
     """
-    followed = current_app.extensions.get(_FOLLOW_KEY)
+    return store_for(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def store_for(app: Flask) -> ServedStore:
+    """``get_store`` for a given app, outside a request (``server.quick_path``)."""
+    followed = app.extensions.get(_FOLLOW_KEY)
     if followed is not None and _link_target(followed[0]) not in (None, followed[1]):
-        _reopen(current_app._get_current_object(), followed[0])  # type: ignore[attr-defined]
-    return current_app.extensions[EXTENSION_KEY]
+        _reopen(app, followed[0])
+    return app.extensions[EXTENSION_KEY]
 
 
 _FOLLOW_KEY = "kkg_store_link"  # (the home's ``current`` link, where it pointed when opened)

@@ -7,7 +7,9 @@ the same bridge in tests/test_attack_load.py and every live test.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable
+import threading
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +59,9 @@ class Protocol:
 
     def __aiter__(self) -> AsyncIterator[bytes]:
         return self._iterate()
+
+    async def __call__(self) -> bytes:
+        return b"".join([chunk async for chunk in self._iterate()])
 
     def response_bytes(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
         self.response = (status, headers, body)
@@ -155,3 +160,129 @@ def test_a_get_without_a_body_is_not_waited_for() -> None:
     _serve(_bridge(app, timeout=5.0), Scope("GET"), protocol)
     assert protocol.read == 0 and protocol.response is not None
     assert protocol.response[0] == 201 and protocol.response[2] == b"got:"
+
+
+# --------------------------------------------------------------------------- the quick path
+
+
+@dataclass
+class Result:
+    body: bytes
+    truncated: bool = False
+
+
+class Quick:
+    """Stands in for server.quick_path.QuickPath: what the app may do on the event loop."""
+
+    class WouldBlock(BaseException):
+        pass
+
+    would_block = WouldBlock
+
+    def __init__(self) -> None:
+        self.ran: list[tuple[str, Result]] | None = None
+        self.quick = True   # whether the app's query is known to be quick
+        self.replayed = 0
+
+    @contextmanager
+    def on_loop(self) -> Iterator[list[tuple[str, Result]]]:
+        self.ran = []
+        try:
+            yield self.ran
+        finally:
+            self.ran = None
+
+    def replay(self, job: str) -> Result | None:
+        self.replayed += 1
+        return Result(b"answer to " + job.encode()) if self.quick else None
+
+
+class QueryApp:
+    """A WSGI app whose answer is one query's body, run the way server.execution runs it."""
+
+    def __init__(self, quick: Quick) -> None:
+        self.quick, self.calls, self.threads = quick, 0, set()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        self.calls += 1
+        job = environ["wsgi.input"].read().decode() or "no body"
+        if self.quick.ran is not None:  # on the loop: only a quick query may run
+            if not self.quick.quick:
+                raise Quick.WouldBlock
+            result = Result(b"answer to " + job.encode())
+            self.quick.ran.append((job, result))
+        else:
+            self.threads.add(threading.current_thread().name)
+            result = Result(b"answer to " + job.encode())
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "99")])
+        return [result.body]
+
+
+def _query_bridge(quick: Quick) -> tuple[RsgiBridge, QueryApp]:
+    app = QueryApp(quick)
+    return RsgiBridge(app, threads=2, read_timeout_s=2.0, max_body_bytes=1000,
+                      loop_paths=("/sparql",), quick=quick), app
+
+
+def _post(body: bytes = b"q1", path: str = "/sparql", accept: str = "a/b") -> Scope:
+    return Scope("POST", path, headers=Headers([("content-length", str(len(body))),
+                                                ("accept", accept)]))
+
+
+async def _ask(bridge: RsgiBridge, scope: Scope, body: bytes = b"q1") -> Protocol:
+    protocol = Protocol([body])
+    await bridge.__rsgi__(scope, protocol)
+    return protocol
+
+
+def test_a_quick_request_is_answered_on_the_loop_then_replayed_without_the_app() -> None:
+    quick = Quick()
+    bridge, app = _query_bridge(quick)
+
+    async def run() -> list[Protocol]:
+        return [await _ask(bridge, _post()) for _ in range(3)]
+
+    answers = asyncio.run(run())
+    assert [p.response[2] for p in answers if p.response] == [b"answer to q1"] * 3
+    assert app.calls == 1 and app.threads == set() and quick.replayed == 2
+    status, headers, body = answers[2].response  # type: ignore[misc]
+    assert ("content-length", str(len(body))) in headers  # the body's own length, not 99
+    assert not any(k == "Content-Length" for k, _ in headers)
+
+
+def test_a_request_that_would_wait_runs_again_on_a_thread() -> None:
+    quick = Quick()
+    quick.quick = False
+    bridge, app = _query_bridge(quick)
+    protocol = asyncio.run(_ask(bridge, _post()))
+    assert protocol.response is not None and protocol.response[2] == b"answer to q1"
+    assert app.calls == 2 and app.threads  # tried on the loop, then from the start on a thread
+
+
+def test_a_replay_no_longer_quick_goes_the_whole_way_again() -> None:
+    quick = Quick()
+    bridge, app = _query_bridge(quick)
+
+    async def run() -> Protocol:
+        await _ask(bridge, _post())
+        quick.quick = False  # e.g. the store was rebuilt
+        return await _ask(bridge, _post())
+
+    protocol = asyncio.run(run())
+    assert protocol.response is not None and protocol.response[2] == b"answer to q1"
+    assert app.calls == 3 and app.threads and not bridge.replays
+
+
+def test_only_identical_requests_to_query_paths_are_replayed() -> None:
+    quick = Quick()
+    bridge, app = _query_bridge(quick)
+
+    async def run() -> None:
+        await _ask(bridge, _post())
+        await _ask(bridge, _post(accept="c/d"))           # another header: the app again
+        await _ask(bridge, _post(b"q2"), b"q2")           # another body: the app again
+        await _ask(bridge, _post(path="/entity/x"))       # not a query path: on a thread
+        await _ask(bridge, _post(path="/entity/x"))
+
+    asyncio.run(run())
+    assert app.calls == 5 and quick.replayed == 0 and len(app.threads) >= 1
