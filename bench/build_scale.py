@@ -7,7 +7,8 @@ For each count it writes the articles (``bench.articles``, the same first N ever
 runs the real command line (``ketamine-kg build --fresh --report``) once with extraction in
 one process (``KKG_BUILD_PROCESSES=1``) and once on both cores, and prints wall time, the
 build's own stage timings, documents per second, and seconds per 100 KB of text, so linear
-growth shows as a flat last column. Results go to ``bench/results/build-scale.json``.
+growth shows as a flat last column. Results go to ``bench/results/build-scale.json``, or
+``bench/results/build-scale-reason.json`` when the reasoner runs (the default).
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def main(argv: list[str] | None = None) -> None:
                   f" {row['extract_docs_per_s']:11.1f}"
                   f" {result['wall_s'] / size_kb * 100:8.2f} {result['claims']:7d}", flush=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / "build-scale.json"
+    out = RESULTS / ("build-scale.json" if args.no_reason else "build-scale-reason.json")
     out.write_text(json.dumps({"rows": rows, "load_average": os.getloadavg(),
                                "reason": not args.no_reason}, indent=2) + "\n",
                    encoding="utf-8")

@@ -6,8 +6,8 @@ Order of work, and why:
 2. extract each given document into its own named graph (``kkgraph:document/<id>``);
 3. keep the graphs of documents already in the store that were not given again, so that
    ``build new.txt`` adds to the graph and re-ingesting a document replaces only its graph;
-4. run HermiT over the ontology and all document graphs; what it entails goes into
-   ``kkgraph:inferred``;
+4. run HermiT over the ontology and all document graphs (less what cannot change the
+   answer, ``ontology.reasoner_input``); what it entails goes into ``kkgraph:inferred``;
 5. write everything to a fresh store folder and switch ``current`` to it in one rename.
 
 A build killed at any point before step 5's rename leaves the previous graph served.
@@ -132,6 +132,7 @@ def _build_locked(
 
     inferred = rdflib.Graph()
     if reason:
+        progress(f"reasoner: HermiT over the ontology and {len(doc_graphs)} document graphs")
         with clock("reason"):
             from ontology.reasoner import infer
 

@@ -5,7 +5,8 @@ Public API (see docs/model.md for what the ontology contains):
 * ``load_ontology_graph()``: ontology + imports as one rdflib graph, from the sources;
 * ``build_release(out_dir)`` / ``release_paths(out_dir)``: the generated release files;
 * ``ontology.owlapi.check_dl_profile(path)``: OWL 2 DL check with the OWL API (Java);
-* ``ontology.reasoner.infer(graphs)`` / ``unsatisfiable_classes()``: HermiT (Java).
+* ``ontology.reasoner.infer(graphs)`` / ``unsatisfiable_classes()``: HermiT (Java), given
+  only the part of the input that can change its answer (``ontology.reasoner_input``).
 
 Names are imported lazily (PEP 562) so that ``python -m ontology.build`` does not import
 its own module twice, and the Java-backed modules are never imported here at all.

@@ -110,11 +110,13 @@ class PropertyAxioms:
 
 
 class _Facts:
-    """A growing set of property values, indexed for joins."""
+    """A growing set of property values, indexed both ways for joins."""
 
     def __init__(self) -> None:
         self.all: set[Triple] = set()
         self.by_property: dict[URIRef, dict[URIRef, set[URIRef]]] = defaultdict(
+            lambda: defaultdict(set))
+        self.by_object: dict[URIRef, dict[URIRef, set[URIRef]]] = defaultdict(
             lambda: defaultdict(set))
         self.todo: list[Triple] = []
 
@@ -122,6 +124,7 @@ class _Facts:
         if triple not in self.all:
             self.all.add(triple)
             self.by_property[triple[1]][triple[0]].add(triple[2])
+            self.by_object[triple[1]][triple[2]].add(triple[0])
             self.todo.append(triple)
 
 
@@ -132,7 +135,16 @@ def _chain_ends(facts: _Facts, chain: list[URIRef], start: URIRef) -> set[URIRef
     return frontier
 
 
+def _chain_starts(facts: _Facts, chain: list[URIRef], end: URIRef) -> set[URIRef]:
+    frontier = {end}
+    for prop in reversed(chain):
+        frontier = {s for o in frontier for s in facts.by_object[prop].get(o, ())}
+    return frontier
+
+
 def _consequences(triple: Triple, facts: _Facts, axioms: PropertyAxioms) -> Iterable[Triple]:
+    """What one fact gives together with the facts known so far (semi-naive: every rule
+    instance is found when the last of its facts is taken from the to-do list)."""
     s, p, o = triple
     for q in axioms.super_closure(p):
         yield (s, q, o)
@@ -143,14 +155,16 @@ def _consequences(triple: Triple, facts: _Facts, axioms: PropertyAxioms) -> Iter
     if p in axioms.transitive:
         for further in list(facts.by_property[p].get(o, ())):
             yield (s, p, further)
-        for earlier, objects in list(facts.by_property[p].items()):
-            if s in objects:
-                yield (earlier, p, o)
+        for earlier in list(facts.by_object[p].get(s, ())):
+            yield (earlier, p, o)
     for chain, q in axioms.chains:
-        if p in chain:  # re-evaluate chains from every possible start touching this fact
-            starts = {s} | set(facts.by_property[chain[0]])
+        for position, prop in enumerate(chain):
+            if prop != p:
+                continue  # the fact can only take part where its property stands
+            starts = _chain_starts(facts, chain[:position], s)
+            ends = _chain_ends(facts, chain[position + 1:], o)
             for start in starts:
-                for end in _chain_ends(facts, chain, start):
+                for end in ends:
                     yield (start, q, end)
 
 

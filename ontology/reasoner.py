@@ -11,6 +11,11 @@ HermiT's command line reports only the *direct* (most specific) instances of eac
 and owlready2 then drops the values whose inverse is asserted, so the property values are
 completed here under the property hierarchy, inverses, transitivity and chains, which is
 exactly what those axioms entail for named individuals.
+
+HermiT does not get the whole input: ``ontology.reasoner_input`` first drops what provably
+cannot change its answer (annotations, evidence bookkeeping whose domain and range are already
+known, individuals that are exact twins of another) and maps the answer back; the asserted
+graph used for completing values and for leaving out what is asserted is always the whole one.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from ontology.java import JavaMissingError, require_executable
 from ontology.layout import KKG
 from ontology.rbox import PropertyAxioms, complete_property_values, explain_clashes, short
+from ontology.reasoner_input import UndecidedError, reduce_input
 
 __all__ = [
     "JavaMissingError", "ReasonerError", "infer", "infer_triples", "unsatisfiable_classes",
@@ -141,24 +147,40 @@ def _individual_types(run_triples: list[tuple[URIRef, URIRef, URIRef]], asserted
     return result
 
 
-def infer_triples(graphs: Iterable[Graph]) -> list[tuple[URIRef, URIRef, URIRef]]:
+def _hermit_values(graph: Graph, reduce: bool) -> list[tuple[URIRef, URIRef, URIRef]]:
+    """HermiT's new triples about the individuals of ``graph`` (reasoning over less of it)."""
+    twins = True
+    while True:
+        reduced = reduce_input(graph, twins=twins) if reduce else None
+        try:
+            run = _HermitRun(reduced.graph if reduced else graph, infer_property_values=True)
+        except owlready2.OwlReadyInconsistentOntologyError:
+            raise _inconsistency_error(graph) from None
+        try:
+            run_triples = run.new_triples()
+        finally:
+            run.close()
+        if reduced is None or reduced.whole:
+            return run_triples
+        try:
+            return reduced.expand(run_triples)
+        except UndecidedError as undecided:  # rare; see ontology.reasoner_input
+            twins, reduce = False, not undecided.whole
+
+
+def infer_triples(graphs: Iterable[Graph], *, reduce: bool = True
+                  ) -> list[tuple[URIRef, URIRef, URIRef]]:
     """New facts about individuals that HermiT entails from ``graphs``, sorted.
 
     Inferred ``rdf:type`` triples (named classes only, no owl:Thing, only the most specific
     classes HermiT reports) and inferred object-property values between named individuals
     for the ontology's own (``kkg:``) properties; RO super-properties are not materialised
     because they would duplicate every edge. Nothing already asserted is returned.
+    ``reduce=False`` gives HermiT the whole input (same answer, much slower: for checking).
     Raises ReasonerError if the input is inconsistent and JavaMissingError without Java.
     """
     graph = _merge(graphs)
-    try:
-        run = _HermitRun(graph, infer_property_values=True)
-    except owlready2.OwlReadyInconsistentOntologyError:
-        raise _inconsistency_error(graph) from None
-    try:
-        run_triples = run.new_triples()
-    finally:
-        run.close()
+    run_triples = _hermit_values(graph, reduce)
     axioms = PropertyAxioms.from_graph(graph)
     classes = {c for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
     new = _individual_types(run_triples, graph, classes)
