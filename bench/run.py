@@ -419,8 +419,18 @@ def main(argv: list[str] | None = None) -> None:
         previous = json.loads(out.read_text(encoding="utf-8"))
         for name, fresh in result["servers"].items():
             kept = previous["servers"].setdefault(name, fresh)
+            if kept is fresh:
+                continue
+            measured = list(fresh["queries"])
             kept["queries"].update(fresh["queries"])
-            kept["notes"] = kept.get("notes", []) + [f"re-measured: {', '.join(fresh['queries'])}"]
+            # load, start-up and memory are the latest run's: the server was started afresh
+            kept.update({k: v for k, v in fresh.items() if k not in ("queries", "notes")})
+            kept["notes"] = [*fresh["notes"], f"re-measured {result['started']}: "
+                             + (", ".join(measured) if args.only else "every query")]
+        previous["machine"].setdefault("reruns", []).append(
+            {"started": result["started"], "servers": sorted(result["servers"]),
+             "load_average": result["machine"]["load_average"],
+             "load_average_end": result["machine"]["load_average_end"]})
         result = previous
         queries = load_set(data.with_suffix(".json"))
     result["summary"] = summarise(result, queries)
