@@ -14,14 +14,17 @@ Two jobs that HermiT's command line does not do for us:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
 from ontology.layout import PREFIXES
+
+Node = TypeVar("Node")
 
 Triple = tuple[URIRef, URIRef, URIRef]
 MAX_CLASH_LINES = 20
@@ -41,8 +44,8 @@ def short(node: object) -> str:
     return f"{prefix}:{text[len(best):]}"
 
 
-def _closure(start: URIRef, parents: dict[URIRef, set[URIRef]]) -> set[URIRef]:
-    """``start`` and everything reachable from it through ``parents``."""
+def reachable(start: Node, parents: Mapping[Node, Iterable[Node]]) -> set[Node]:
+    """``start`` and everything reachable from it through ``parents`` (any hashable nodes)."""
     seen = {start}
     stack = [start]
     while stack:
@@ -106,7 +109,7 @@ class PropertyAxioms:
 
     def super_closure(self, prop: URIRef) -> set[URIRef]:
         """The property and all its super-properties."""
-        return _closure(prop, self.supers)
+        return reachable(prop, self.supers)
 
 
 class _Facts:
@@ -240,7 +243,7 @@ def explain_clashes(graph: Graph) -> list[str]:
     for individual, direct in sorted(_reasons_for_types(graph, axioms).items()):
         types: dict[URIRef, str] = {}
         for cls, why in sorted(direct.items()):
-            for ancestor in _closure(cls, parents):
+            for ancestor in reachable(cls, parents):
                 types.setdefault(ancestor, f"{short(cls)}: {why}")
         for pair in sorted(disjoint, key=sorted):
             a, b = sorted(pair)

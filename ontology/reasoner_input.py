@@ -85,6 +85,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from ontology.rbox import reachable
+
 __all__ = ["FRESH_INDIVIDUAL", "ReducedInput", "UndecidedError", "reduce_input"]
 
 Triple = tuple[object, object, object]
@@ -182,10 +184,10 @@ class ReducedInput:
                     parents[o].add(s)
         for s, p, o in triples:
             if p == _TYPE and s not in self.nominals \
-                    and _closure(o, parents) & self.nominal_classes:
+                    and reachable(o, parents) & self.nominal_classes:
                 raise UndecidedError(f"{s} is in a class of nominals", whole=True)
         for cls in self.typed_classes:  # a told type HermiT found to be below one
-            if _closure(cls, parents) & self.nominal_classes:
+            if reachable(cls, parents) & self.nominal_classes:
                 raise UndecidedError(f"{cls} is below a class of nominals", whole=True)
 
 
@@ -561,17 +563,6 @@ def _well_typed(value: Literal, datatype: object) -> bool:
         return not any(c in _NOT_IN_URIS or c.isspace() for c in str(value))
     # ill_typed is None when the literal was made from a Python value (its form is rdflib's)
     return value.ill_typed is False or (value.ill_typed is None and value.value is not None)
-
-
-def _closure(start: object, parents: dict[object, set[object]]) -> set[object]:
-    seen = {start}
-    stack = [start]
-    while stack:
-        for parent in parents.get(stack.pop(), ()):
-            if parent not in seen:
-                seen.add(parent)
-                stack.append(parent)
-    return seen
 
 
 def _subjects(graph: Graph, kind: URIRef) -> set[object]:
