@@ -182,6 +182,7 @@ class Quick:
     def __init__(self) -> None:
         self.ran: list[tuple[str, Result]] | None = None
         self.quick = True   # whether the app's query is known to be quick
+        self.broken = False  # whether replaying fails
         self.replayed = 0
 
     @contextmanager
@@ -194,6 +195,8 @@ class Quick:
 
     def replay(self, job: str) -> Result | None:
         self.replayed += 1
+        if self.broken:
+            raise RuntimeError("the store cannot be read")
         return Result(b"answer to " + job.encode()) if self.quick else None
 
 
@@ -286,3 +289,17 @@ def test_only_identical_requests_to_query_paths_are_replayed() -> None:
 
     asyncio.run(run())
     assert app.calls == 5 and quick.replayed == 0 and len(app.threads) >= 1
+
+
+def test_a_replay_that_fails_goes_the_whole_way_again() -> None:
+    quick = Quick()
+    bridge, app = _query_bridge(quick)
+
+    async def run() -> Protocol:
+        await _ask(bridge, _post())
+        quick.broken = True
+        return await _ask(bridge, _post())
+
+    protocol = asyncio.run(run())
+    assert protocol.response is not None and protocol.response[2] == b"answer to q1"
+    assert app.calls == 2 and quick.replayed == 1
