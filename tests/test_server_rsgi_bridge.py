@@ -303,3 +303,14 @@ def test_a_replay_that_fails_goes_the_whole_way_again() -> None:
     protocol = asyncio.run(run())
     assert protocol.response is not None and protocol.response[2] == b"answer to q1"
     assert app.calls == 2 and quick.replayed == 1
+
+
+def test_a_request_too_long_to_hold_a_quick_query_goes_straight_to_a_thread() -> None:
+    quick = Quick()
+    app = QueryApp(quick)
+    bridge = RsgiBridge(app, threads=2, read_timeout_s=2.0, max_body_bytes=100_000,
+                        loop_paths=("/sparql",), quick=quick)
+    body = b"q" * (9 * 1024)
+    protocol = asyncio.run(_ask(bridge, _post(body), body))
+    assert protocol.response is not None and protocol.response[0] == 200
+    assert app.calls == 1 and app.threads  # never tried on the event loop
