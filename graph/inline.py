@@ -58,8 +58,9 @@ class InlineLane:
             elsewhere: Callable[[QueryJob], Serialised]) -> Serialised:
         """Answer ``job`` here if it has proven quick on ``store``, else via ``elsewhere``."""
         key = _key(store, job)
-        if key is not None and self._is_quick(key):
-            return answer_job(store, job)
+        quick = self._answer_if_quick(key, store, job)
+        if quick is not None:
+            return quick
         result = elsewhere(job)
         if key is not None and self._proves_quick(result):
             self._remember(key)
@@ -67,7 +68,10 @@ class InlineLane:
 
     def run_if_quick(self, store: GraphStore, job: QueryJob) -> Serialised | None:
         """Answer ``job`` here if it has proven quick on ``store``; None (nothing run) if not."""
-        key = _key(store, job)
+        return self._answer_if_quick(_key(store, job), store, job)
+
+    def _answer_if_quick(self, key: Hashable | None, store: GraphStore,
+                         job: QueryJob) -> Serialised | None:
         if key is None or not self._is_quick(key):
             return None
         return answer_job(store, job)

@@ -74,11 +74,13 @@ def serialise_query(run: Callable[[], QueryResult], media_type: str, max_rows: i
     (in Rust, too). Only when a cap is passed is the query run a second time and cut here.
     """
     result = run()
-    if isinstance(result, ox.QuerySolutions) and _results_format(media_type) in _COUNTABLE:
-        whole = _whole_solutions(result, media_type, max_rows, max_bytes)
-        if whole is not None:
-            return whole
-        result = run()
+    if isinstance(result, ox.QuerySolutions):
+        fmt = _results_format(media_type)
+        if fmt in _MIN_ROW_BYTES:  # a format read back to count rows (not CSV)
+            whole = _whole_solutions(result, fmt, media_type, max_rows, max_bytes)
+            if whole is not None:
+                return whole
+            result = run()  # a cap was passed: run again and cut
     return serialise(result, media_type, max_rows, max_bytes)
 
 
@@ -113,13 +115,11 @@ class _BoundedBuffer:
 # its rows are not counted.
 _MIN_ROW_BYTES = {ox.QueryResultsFormat.JSON: 3, ox.QueryResultsFormat.XML: 17,
                   ox.QueryResultsFormat.TSV: 1}
-_COUNTABLE = set(_MIN_ROW_BYTES)
 
 
-def _whole_solutions(result: ox.QuerySolutions, media_type: str, max_rows: int,
-                     max_bytes: int | None) -> Serialised | None:
+def _whole_solutions(result: ox.QuerySolutions, fmt: ox.QueryResultsFormat, media_type: str,
+                     max_rows: int, max_bytes: int | None) -> Serialised | None:
     """The whole result as pyoxigraph writes it; None when a cap (rows, bytes) is passed."""
-    fmt = _results_format(media_type)
     buffer = _BoundedBuffer(max_bytes)
     try:
         result.serialize(output=buffer, format=fmt)

@@ -49,13 +49,21 @@ def on_the_loop() -> bool:
 def run_here_or_give_way(job: QueryJob, lane: InlineLane | None,
                          store: Any) -> Serialised:
     """Answer a query proven quick, or raise WouldBlockError (nothing has run yet)."""
-    if lane is None or not isinstance(store, GraphStore):
-        raise WouldBlockError
-    quick = lane.run_if_quick(store, job)
+    quick = _quick_answer(job, lane, store)
     if quick is None:
         raise WouldBlockError
     _STATE.ran.append((job, quick))
     return quick
+
+
+def _quick_answer(job: QueryJob, lane: InlineLane | None, store: Any) -> Serialised | None:
+    """The answer if ``job`` is proven quick on this embedded store; None (nothing run) if not.
+
+    A remote engine's store (``graph.remote_store``) is never quick: asking it waits.
+    """
+    if lane is None or not isinstance(store, GraphStore):
+        return None
+    return lane.run_if_quick(store, job)
 
 
 class QuickPath:
@@ -81,8 +89,4 @@ class QuickPath:
         from server.execution import inline_lane
         from server.store import store_for
 
-        lane = inline_lane(self.app)
-        store = store_for(self.app)
-        if lane is None or not isinstance(store, GraphStore):
-            return None
-        return lane.run_if_quick(store, job)
+        return _quick_answer(job, inline_lane(self.app), store_for(self.app))
