@@ -13,7 +13,12 @@ that a few explicit rules beat a general model. The rules:
   or brackets) followed by white space and a capital, digit or opening quote, unless the full
   stop closes an abbreviation (``graph/rules/abbreviations.txt``, initials, ``e.g.``) or sits
   inside a pair of brackets (``(see Fig. 2.)``);
-* a line that starts with a list bullet starts a new sentence.
+* a line that starts with a list bullet starts a new sentence;
+* citation markers right after the full stop (``…pain.[12] Methadone``, ``[3][4]``,
+  ``[note 2]``, ``[citation needed]``) belong to the sentence they close, so encyclopedia
+  text splits where its sentences end instead of running on for a whole paragraph;
+* a first line of front matter (``# source: REPO@COMMIT PATH``, ``source: …``) is metadata
+  about the file, neither title nor heading.
 
 Headings are not sentences: they name the section every sentence below them carries.
 Every span satisfies ``document.text[start:end] == value``; nothing is normalised.
@@ -46,6 +51,12 @@ _MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+\S")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,3}[.)])\s+\S")
 _DOTTED_ACRONYM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
 _INITIAL = re.compile(r"^[A-Z]\.$")
+_CITATION = re.compile(r"(?:[ \t]?\[\s*(?:\d{1,4}(?:\s*[,\u2013-]\s*\d{1,4})*|[a-z]"
+                       r"|(?:note|nb|n)\s*\d{1,3}|citation needed"
+                       r"|clarification needed|who\?|when\?|according to whom\?)"
+                       r"\s*\])+", re.IGNORECASE)
+_FRONT_MATTER = re.compile(r"^\s*#?\s*(?:source|url|retrieved|license|licence)\s*:\s*\S",
+                           re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -77,10 +88,14 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 
 def _paragraphs(text: str) -> list[list[tuple[int, int]]]:
-    """Runs of non-blank lines."""
+    """Runs of non-blank lines (a first line of front matter left out)."""
     paragraphs: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
-    for start, end in _lines(text):
+    lines = _lines(text)
+    first = next((i for i, (s, e) in enumerate(lines) if text[s:e].strip()), None)
+    if first is not None and _FRONT_MATTER.match(text[lines[first][0]:lines[first][1]]):
+        lines = lines[first + 1:]
+    for start, end in lines:
         if text[start:end].strip():
             current.append((start, end))
         elif current:
@@ -207,6 +222,9 @@ def _boundaries(text: str, start: int, end: int, abbreviations: frozenset[str]) 
             j += 1
         while j < end and text[j] in CLOSERS:
             j += 1
+        citation = _CITATION.match(text, j, end)
+        if citation:
+            j = citation.end()
         if j == end or text[j].isspace():
             single_stop = text[i] == "." and j == i + 1
             if not (single_stop and _closes_abbreviation(text, start, i, abbreviations)):

@@ -120,3 +120,25 @@ def test_heading_line_directly_above_its_body() -> None:
     assert [s.text for s in segmentation.sentences][:2] == [
         "Gabapentin relieves postherpetic neuralgia.", "It is taken orally."]
     assert all(s.section == "Neuropathic Pain" for s in segmentation.sentences)
+
+
+def test_citation_markers_close_the_sentence_they_follow() -> None:
+    text = ("Title line\n\nIt is used for neuropathic pain.[12] Methadone is an opioid.[3][4] "
+            "It is taken by mouth.[5] [6] Some say so.[citation needed] The end [note 2].")
+    assert _texts(text) == [
+        "It is used for neuropathic pain.[12]",
+        "Methadone is an opioid.[3][4]",
+        "It is taken by mouth.[5] [6]",
+        "Some say so.[citation needed]",
+        "The end [note 2].",
+    ]
+
+
+def test_front_matter_line_is_neither_title_nor_heading() -> None:
+    text = ("# source: someone/repo@abc123 Page/Drug.md\nDRUG is a medication used for pain."
+            "[1] It is taken by mouth.\n\nUses\n\nDrug is used for pain.")
+    document = document_from_text(text)
+    parts = segment(document)
+    assert parts.title is None
+    assert [s.heading for s in parts.sections] == [None, "Uses"]
+    assert [s.text for s in parts.sentences][0] == "DRUG is a medication used for pain.[1]"
