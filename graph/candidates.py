@@ -150,8 +150,11 @@ def merge(known: list[Mention], candidates: list[Mention]) -> list[Mention]:
 def collect_terms(mentions_by_sentence: Iterable[tuple[Sentence, list[Mention]]],
                   patterns: tuple[CandidatePattern, ...] | None = None) -> list[CandidateTerm]:
     """One CandidateTerm per new IRI: label and sentence of its first mention, its count."""
+    from graph.lists import frame_classes
+
     classes = {p.pattern_id: p.cls for p in (load_patterns() if patterns is None else patterns)}
     classes[TITLE_DRUG_PATTERN] = KKG.Drug
+    classes.update(frame_classes())
     first: dict[URIRef, tuple[Mention, Sentence]] = {}
     counts: dict[URIRef, int] = {}
     types: dict[URIRef, frozenset[URIRef]] = {}

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -86,6 +87,12 @@ class Lexicon:
 
     def __len__(self) -> int:
         return self.size
+
+    @cached_property
+    def single_words(self) -> frozenset[str]:
+        """Lower-case one-word names (list reading keeps these as items of their own)."""
+        return frozenset(key.lstrip("=").lower() for key, node in self.trie.items()
+                         if key != TERMINAL and TERMINAL in node)
 
     def add(self, form: str, sense: Sense) -> None:
         """Index one name of one entity (or class)."""

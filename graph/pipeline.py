@@ -12,7 +12,7 @@ from pathlib import Path
 
 import rdflib
 
-from graph import anaphora, candidates, certainty, claims, linking
+from graph import anaphora, candidates, certainty, claims, linking, lists
 from graph.lexicon import Lexicon
 from graph.load import load_documents
 from graph.model import CandidateTerm, Claim, Document, Mention, Sentence
@@ -41,7 +41,9 @@ def extract_document(document: Document, lexicon: Lexicon) -> Extraction:
     heads = {s.index: linking.link_text(s.heading, s.heading_start, lexicon)
              for s in parts.sections if s.heading}
     known = {s.index: linking.link_text(s.text, s.start, lexicon) for s in parts.sentences}
-    found = {s.index: candidates.find_candidates(s, known[s.index], lexicon)
+    found = {s.index: linking.resolve_overlaps(
+                 candidates.find_candidates(s, known[s.index], lexicon)
+                 + lists.find_list_items(s, lexicon))
              for s in parts.sentences}
     mentions = {i: candidates.merge(known[i], found[i]) for i in known}
     title_mentions = linking.link_text(title, parts.title[0], lexicon) if parts.title else []
