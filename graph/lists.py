@@ -64,6 +64,9 @@ _CUT = re.compile(r"\s+(?:in|during|among|for|from|at|on|within|after|before|ove
                   r"when|while|by|via|through|into|across|throughout|outside|beyond|without|except)\s+",
                   re.IGNORECASE)
 _APPOSITION = re.compile(r"\b(?:called|named|known\s+as|termed|referred\s+to)\b", re.IGNORECASE)
+# A piece that opens with a preposition is a circumstance ("and in emergency situations").
+_PREPOSITION_START = re.compile(r"^(?:in|on|at|for|during|with|without|among|after|before|"
+                                r"from|by|via|under|within)\b", re.IGNORECASE)
 _SHARED_HEAD = re.compile(
     r"(?:problems?|diseases?|disorders?|seizures?|reactions?|infections?|injur(?:y|ies)|"
     r"failure|damage|episodes?|symptoms?|conditions?|cancers?|tumou?rs?|pain|dysfunction|"
@@ -264,7 +267,8 @@ def list_items(text: str, start: int, known: frozenset[str] = frozenset()
             if is_sub:
                 continue
             break
-        if _NOT_A_NAME.match(text[s:e]) or all(w.isdigit() for w in words):
+        if (_NOT_A_NAME.match(text[s:e]) or _PREPOSITION_START.match(text[s:e])
+                or all(w.isdigit() for w in words)):
             continue
         items.append((s, e))
     return items
