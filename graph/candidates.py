@@ -35,6 +35,7 @@ from graph.namespaces import KKE, KKG, expand_curie
 RULES_FILE = Path(__file__).resolve().parent / "rules" / "candidates.tsv"
 _MACRO = re.compile(r"\{([A-Z]+)\}")
 _SPACE = re.compile(r"\s+")
+_QUOTES = re.compile(r"[\"“”‘]|(?<!\w)['’]|['’](?!\w)")
 
 
 @dataclass(frozen=True)
@@ -81,13 +82,35 @@ def candidate_label(text: str, at_sentence_start: bool) -> str:
             word[:1].isupper() and not (index == 0 and at_sentence_start))
         if not keep:
             out = out.replace(word, word.lower(), 1)
-    out = _SPACE.sub(" ", out.strip())
+    out = _SPACE.sub(" ", _QUOTES.sub("", out).strip())
     last = strip_possessive(words[-1]) if words else ""
     if last.lower().endswith("ies"):
         out = out[: len(out) - 3] + "y"
     elif last.lower().endswith("s") and not last.lower().endswith(("ss", "us", "is")):
         out = out[:-1]
     return out
+
+
+_GENERIC_HEAD = re.compile(r"^(?P<modifier>.+?)\s+(?:drug|medication|medicine|agent|compound)$",
+                           re.IGNORECASE)
+_NOUN_CATEGORY = re.compile(r"^[\w-]+(?:ant|ist|oid)$", re.IGNORECASE)
+
+
+def category_label(label: str, lexicon: Lexicon) -> str:
+    """The name of a drug category without a generic head noun where it names it alone.
+
+    "anticonvulsant medication" is the category "anticonvulsant" (known to the ontology, or a
+    noun in -ant/-ist/-oid); "psychoactive drug" and "recreational drug" keep their head,
+    since the adjective alone names no category.
+    """
+    match = _GENERIC_HEAD.match(label)
+    if not match:
+        return label
+    modifier = match.group("modifier")
+    if URIRef(f"{KKE}{slugify(modifier)}") in lexicon.entities or \
+            _NOUN_CATEGORY.match(modifier):
+        return modifier
+    return label
 
 
 def _head_start(text: str, start: int, end: int) -> int:
@@ -123,6 +146,8 @@ def find_candidates(sentence: Sentence, known: list[Mention], lexicon: Lexicon,
             start, end = match.span("term")
             end -= len(text[start:end]) - len(strip_possessive(text[start:end]))
             label = candidate_label(text[start:end], at_sentence_start=start == 0)
+            if pattern.cls == KKG.DrugRole:
+                label = category_label(label, lexicon)
             iri = URIRef(f"{KKE}{slugify(label)}")
             if not slugify(label):
                 continue

@@ -23,12 +23,15 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 
 from graph.model import CandidateTerm, Claim, Document, Qualifiers, Sentence, slugify
 from graph.namespaces import KKC, KKG, KKU, OBO
 
 ECO_AUTOMATIC_AUTHOR_STATEMENT = OBO["ECO_0007320"]
+# Claims that put a thing under a broader one also file it there in the SKOS hierarchy
+# (a drug under its category, a condition under the broader condition), as thesauri do.
+HIERARCHY_PREDICATES = frozenset({KKG.hasRole, KKG.subtypeOf})
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 Labeller = Callable[[URIRef], str]
 
@@ -105,6 +108,8 @@ def add_claim(graph: Graph, claim: Claim, document: Document, label: Labeller) -
     if claim.negated:
         return node
     graph.add((claim.subject, claim.predicate, claim.object))
+    if claim.predicate in HIERARCHY_PREDICATES:
+        graph.add((claim.subject, SKOS.broader, claim.object))
     axiom = BNode(f"axiom{claim_hash(claim)}")
     graph.add((axiom, RDF.type, OWL.Axiom))
     graph.add((axiom, OWL.annotatedSource, claim.subject))

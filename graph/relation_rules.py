@@ -27,6 +27,7 @@ RULES_FILE = Path(__file__).resolve().parent / "rules" / "relations.tsv"
 SUBJECT_MARK = "\ue000SUBJECT\ue001"
 OBJECT_MARK = "\ue000OBJECT\ue001"
 QUALIFIER_SLOTS = ("route", "setting", "adjunct", "mechanism", "onset")
+OWN_NEGATION = "own-negation"  # the cue's negative words are the relation, not a denial
 _MACRO = re.compile(r"\{([A-Z]+)\}")
 
 
@@ -58,6 +59,12 @@ class RelationRule:
     @property
     def makes_use(self) -> bool:
         return self.slot == "use"
+
+    @property
+    def owns_negation(self) -> bool:
+        """Whether the cue itself is negative ("not recommended in"): no claim it makes is
+        denied by the sentence's negation."""
+        return self.slot == OWN_NEGATION
 
     def holds(self, text: str, offset: int, subject: Mention | None = None,
               obj: Mention | None = None) -> re.Match[str] | None:
@@ -113,7 +120,7 @@ def load_rules(path: Path = RULES_FILE) -> tuple[RelationRule, ...]:
         rule_id, scope, cue, subject, obj, predicate, slot = fields
         if scope not in ("sentence", "section", "heading"):
             raise ValueError(f"{path}:{number}: scope must be sentence, section or heading")
-        if slot not in (*QUALIFIER_SLOTS, "use", "-"):
+        if slot not in (*QUALIFIER_SLOTS, "use", "-", OWN_NEGATION):
             raise ValueError(f"{path}:{number}: unknown slot {slot!r}")
         if (predicate == "-") != (slot in QUALIFIER_SLOTS):
             raise ValueError(f"{path}:{number}: a qualifier row has no predicate, others do")

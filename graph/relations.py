@@ -303,8 +303,8 @@ def sentence_claims(sentence: Sentence, mentions: list[Mention], ctx: Context) -
             subject=subject, predicate=rule.predicate, object=obj,  # type: ignore[arg-type]
             sentence=sentence, certainty=ctx.certainty_rules.iri(verdict.level),
             hedge_cue=verdict.cue, rule_id=rule.rule_id,
-            negated=verdict.negated and _negation_reaches(sentence, verdict.negation_cue, obj,
-                                                          mentions),
+            negated=verdict.negated and not rule.owns_negation
+            and _negation_reaches(sentence, verdict.negation_cue, obj, mentions),
             qualifiers=qualifiers if rule.makes_use else Qualifiers(),
             negation_cue=verdict.negation_cue, certainty_source=verdict.source,
             makes_use=rule.makes_use,

@@ -146,7 +146,7 @@ def test_route_and_setting_qualify_the_use_of_their_sentence() -> None:
             "depression. Ketamine is used for anaesthesia in surgical procedures and in "
             "emergency situations.")
     claims = extract_text(text).claims
-    (spray,) = [c for c in claims if c.subject == KKE.esketamine]
+    (spray,) = [c for c in claims if c.subject == KKE.esketamine and c.makes_use]
     assert spray.object == KKE["treatment-resistant-depression"]
     assert spray.qualifiers.route == (KKE["intranasal-administration"],)
     (surgery,) = [c for c in claims if c.object == KKE.anaesthesia]
