@@ -15,9 +15,11 @@ Where the certainty comes from, in order:
    weekly" in that section inherits that framing;
 3. otherwise the default level of a plain author statement (*supported*).
 
-Negation is separate (``kkg:negated``): "not a standalone cure", "no evidence", "failed to".
+Negation is separate (``kkg:negated``): "no evidence", "failed to", "not effective".
 Negation words that do not deny the claim ("have not responded well", "not yet fully
-understood") are deliberately not negation cues.
+understood") are deliberately not negation cues. A *limitation* ("not a standalone cure",
+"not a first-line treatment") limits a use without denying it: it is kept on the claim as its
+own words (``kkg:limitation``) and the claim stays positive.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ class CertaintyRules:
     default: str
     cues: tuple[Cue, ...]
     negations: tuple[Cue, ...]
+    limitations: tuple[Cue, ...] = ()
 
     def iri(self, level: str) -> URIRef:
         """The certainty level individual (``kkg:supported`` …)."""
@@ -77,6 +80,7 @@ class Assessment:
     cue: str | None
     source: str  # "sentence", "section" or "default"
     negation_cue: str | None
+    limitation: str | None = None
 
     @property
     def negated(self) -> bool:
@@ -90,6 +94,7 @@ def load_rules(path: Path = RULES_FILE) -> CertaintyRules:
     default = ""
     cues: list[Cue] = []
     negations: list[Cue] = []
+    limitations: list[Cue] = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
@@ -101,15 +106,15 @@ def load_rules(path: Path = RULES_FILE) -> CertaintyRules:
             ranks[name] = int(value)
         elif kind == "default":
             default = name
-        elif kind in ("cue", "negation"):
+        elif kind in ("cue", "negation", "limitation"):
             cue = Cue(name, int(value), re.compile(pattern, re.IGNORECASE))
-            (cues if kind == "cue" else negations).append(cue)
+            {"cue": cues, "negation": negations, "limitation": limitations}[kind].append(cue)
         else:
             raise ValueError(f"{path}:{number}: unknown kind {kind!r}")
     unknown = {cue.level for cue in cues} - set(ranks)
     if unknown or default not in ranks:
         raise ValueError(f"{path}: cues name unknown levels {sorted(unknown | {default})}")
-    return CertaintyRules(ranks, default, tuple(cues), tuple(negations))
+    return CertaintyRules(ranks, default, tuple(cues), tuple(negations), tuple(limitations))
 
 
 def find_cue(text: str, rules: CertaintyRules | None = None) -> CueMatch | None:
@@ -121,6 +126,14 @@ def find_cue(text: str, rules: CertaintyRules | None = None) -> CueMatch | None:
             key = (-cue.precedence, rules.rank(cue.level), -len(match.group()), match.start())
             found.append((key, CueMatch(cue.level, match.group(), match.start())))
     return min(found, key=lambda item: item[0])[1] if found else None
+
+
+def find_limitation(text: str, rules: CertaintyRules | None = None) -> str | None:
+    """The words that limit a use without denying it ("not a standalone cure"), if any."""
+    rules = rules or load_rules()
+    found = [(match.start(), match.group())
+             for cue in rules.limitations for match in cue.regex.finditer(text)]
+    return min(found)[1] if found else None
 
 
 def find_negation(text: str, rules: CertaintyRules | None = None) -> str | None:
@@ -146,10 +159,11 @@ def assess(text: str, opening: CueMatch | None = None, inherit: bool = True,
            rules: CertaintyRules | None = None) -> Assessment:
     """Certainty and negation of a sentence (``opening``: its section's opening cue)."""
     rules = rules or load_rules()
+    limitation = find_limitation(text, rules)
     negation = find_negation(text, rules)
     cue = find_cue(text, rules)
     if cue:
-        return Assessment(cue.level, cue.text, "sentence", negation)
+        return Assessment(cue.level, cue.text, "sentence", negation, limitation)
     if inherit and opening:
-        return Assessment(opening.level, opening.text, "section", negation)
-    return Assessment(rules.default, None, "default", negation)
+        return Assessment(opening.level, opening.text, "section", negation, limitation)
+    return Assessment(rules.default, None, "default", negation, limitation)

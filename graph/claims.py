@@ -105,6 +105,8 @@ def add_claim(graph: Graph, claim: Claim, document: Document, label: Labeller) -
         graph.add((node, predicate, value))
     if claim.hedge_cue:
         graph.add((node, KKG.hedgeCue, Literal(claim.hedge_cue)))
+    if claim.limitation:
+        graph.add((node, KKG.limitation, Literal(claim.limitation)))
     if claim.negated:
         return node
     graph.add((claim.subject, claim.predicate, claim.object))

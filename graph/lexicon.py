@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import rdflib
@@ -26,9 +27,16 @@ from rdflib import URIRef
 
 from graph.model import Sense
 
+if TYPE_CHECKING:
+    from graph.vocab.index import VocabularyIndex
+
 TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
-KIND_ORDER = {"label": 0, "exact": 1, "related": 2, "abbreviation": 3, "class": 4}
+# How well a name names its entity, best first. A public vocabulary's own label for a term
+# outranks the ontology's *related* synonym (which by definition names a related thing, not
+# the thing: "dextroamphetamine" is related to amphetamine, and DrugBank's label of itself).
+KIND_ORDER = {"label": 0, "exact": 1, "vocabulary": 2, "related": 3, "vocabulary-synonym": 4,
+              "abbreviation": 5, "class": 6}
 TERMINAL = ""  # trie key under which a node keeps the senses of the forms ending there
 
 
@@ -79,11 +87,19 @@ class Lexicon:
     class_labels: dict[URIRef, str] = field(default_factory=dict)
     trie: dict = field(default_factory=dict)
     size: int = 0
+    vocabulary: VocabularyIndex | None = None  # public vocabularies (graph/vocab), if used
 
     @classmethod
-    def from_graph(cls, graph: rdflib.Graph, query_dir: Path | None = None) -> Lexicon:
-        """Build the lexicon of ``graph`` with the queries in ``query_dir``."""
-        return build_lexicon(graph, query_dir)
+    def from_graph(cls, graph: rdflib.Graph, query_dir: Path | None = None,
+                   vocabularies: bool = True) -> Lexicon:
+        """Build the lexicon of ``graph`` with the queries in ``query_dir``, with the public
+        vocabularies (graph/vocab) unless ``vocabularies`` is False."""
+        lexicon = build_lexicon(graph, query_dir)
+        if vocabularies:
+            from graph.vocab.index import load_index
+
+            lexicon.vocabulary = load_index()
+        return lexicon
 
     def __len__(self) -> int:
         return self.size

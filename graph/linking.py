@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from graph.lexicon import TERMINAL, TOKEN, Lexicon, is_capitals, strip_possessive
+from graph.lexicon import KIND_ORDER, TERMINAL, TOKEN, Lexicon, is_capitals, strip_possessive
 from graph.model import Mention, Sense
 
 _GAP = re.compile(r"[ \t\u00a0\-‐‑]+|\r?\n")
@@ -100,8 +100,48 @@ def resolve_overlaps(mentions: Iterable[Mention]) -> list[Mention]:
 
 
 def link_text(text: str, offset: int, lexicon: Lexicon) -> list[Mention]:
-    """Mentions in ``text``, whose first character is at ``offset`` in the document."""
-    return resolve_overlaps(_matches(text, offset, lexicon))
+    """Mentions in ``text``, whose first character is at ``offset`` in the document.
+
+    The ontology's names and, when the lexicon carries one, the public vocabularies' names
+    are matched alike; where both name the same span their senses are pooled, best first
+    (graph.lexicon.KIND_ORDER: an ontology label or exact synonym, a vocabulary's label, an
+    ontology related synonym, a vocabulary synonym);
+    where the ontology has the span as a label or exact synonym, only its senses are kept.
+    """
+    found = _matches(text, offset, lexicon)
+    if lexicon.vocabulary is not None:
+        from graph.vocab.match import vocabulary_mentions
+
+        found += vocabulary_mentions(text, offset, lexicon, lexicon.vocabulary)
+    return resolve_overlaps(pool_senses(found))
+
+
+def pool_senses(mentions: list[Mention]) -> list[Mention]:
+    """One mention per span, holding every sense any matcher found for it, best first."""
+    by_span: dict[tuple[int, int], list[Mention]] = {}
+    for mention in mentions:
+        by_span.setdefault((mention.start, mention.end), []).append(mention)
+    pooled = []
+    for group in by_span.values():
+        if len(group) == 1:
+            pooled.append(group[0])
+            continue
+        senses: list[Sense] = []
+        for mention in group:
+            for sense in mention.senses or (Sense(mention.entity, mention.types, "label"),):
+                if all(s.entity != sense.entity for s in senses):
+                    senses.append(sense)
+        senses.sort(key=lambda s: KIND_ORDER.get(s.kind, 9))
+        if any(s.kind in ("label", "exact") for s in senses):
+            # The ontology names the span itself: its curated senses decide, and no rule
+            # may pick a vocabulary sense of the same words instead.
+            senses = [s for s in senses if not s.kind.startswith("vocabulary")]
+        best = senses[0]
+        chosen = next(m for m in group if m.entity == best.entity)
+        pooled.append(Mention(chosen.start, chosen.end, chosen.text, best.entity, best.types,
+                              candidate=best.kind == "candidate", source=chosen.source,
+                              senses=tuple(senses)))
+    return pooled
 
 
 def learn_abbreviations(doc_text: str, mentions: Iterable[Mention]) -> dict[str, tuple[Sense, ...]]:

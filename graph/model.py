@@ -96,11 +96,32 @@ class Mention:
     senses: tuple[Sense, ...] = ()
 
     def sense_of(self, classes: frozenset[URIRef]) -> Sense | None:
-        """The best sense whose types meet ``classes`` (None when no sense does)."""
-        for sense in self.senses or (Sense(self.entity, self.types, "label"),):
+        """The best sense whose types meet ``classes`` (None when no sense does).
+
+        When ``classes`` is a PreferredClasses, its classes are tried in their order: an
+        adverse-effect rule takes the symptom "anxiety" before the disorder of that name.
+        """
+        senses = self.senses or (Sense(self.entity, self.types, "label"),)
+        for cls in getattr(classes, "order", ()):
+            for sense in senses:
+                if cls in sense.types:
+                    return sense
+        for sense in senses:
             if sense.types & classes:
                 return sense
         return None
+
+
+class PreferredClasses(frozenset):
+    """A set of classes with an order of preference (the order a rule lists them in)."""
+
+    order: tuple[URIRef, ...] = ()
+
+    @classmethod
+    def of(cls, classes: list[URIRef]) -> PreferredClasses:
+        made = cls(classes)
+        made.order = tuple(classes)
+        return made
 
 
 @dataclass(frozen=True)
@@ -140,6 +161,7 @@ class Claim:
     negation_cue: str | None = None
     certainty_source: str = "sentence"  # sentence, section or default
     makes_use: bool = False  # a drug → indication claim: it supports a kkg:DrugUse node
+    limitation: str | None = None  # words that limit the use without denying it
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import rdflib
 
-from graph import anaphora, candidates, certainty, claims, linking, lists
+from graph import anaphora, candidates, certainty, claims, grounding, linking, lists
 from graph.lexicon import Lexicon
 from graph.load import load_documents
 from graph.model import CandidateTerm, Claim, Document, Mention, Sentence
@@ -70,12 +70,14 @@ def extract_document(document: Document, lexicon: Lexicon) -> Extraction:
         document, title, parts.sentences, found_claims, terms,
         rank=lambda level: ctx.certainty_rules.rank(str(level).rsplit("/", 1)[-1]),
         label=lambda iri: labels.get(iri) or lexicon.label(iri))
+    grounded = grounding.add_grounded_terms(
+        graph, every, lexicon, frozenset(e for c in found_claims for e in (c.subject, c.object)))
     counts = {
         "sections": len(parts.sections), "sentences": len(parts.sentences),
         "mentions": sum(1 for m in every if m.types),
         "entities": len({m.entity for m in every if m.types}),
         "candidate_mentions": sum(1 for m in every if m.candidate),
-        "candidates": len(terms), "claims": len(found_claims),
+        "candidates": len(terms), "grounded": grounded, "claims": len(found_claims),
         "negated_claims": sum(1 for c in found_claims if c.negated),
         "uses": uses, "triples": len(graph),
     }

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from graph.model import Mention
+from graph.model import Mention, PreferredClasses
 from graph.namespaces import expand_curie
 
 RULES_FILE = Path(__file__).resolve().parent / "rules" / "relations.tsv"
@@ -28,6 +28,7 @@ SUBJECT_MARK = "\ue000SUBJECT\ue001"
 OBJECT_MARK = "\ue000OBJECT\ue001"
 QUALIFIER_SLOTS = ("route", "setting", "adjunct", "mechanism", "onset")
 OWN_NEGATION = "own-negation"  # the cue's negative words are the relation, not a denial
+SHARED = "shared"  # the edge leaves its mentions free for later rows
 _MACRO = re.compile(r"\{([A-Z]+)\}")
 
 
@@ -59,6 +60,13 @@ class RelationRule:
     @property
     def makes_use(self) -> bool:
         return self.slot == "use"
+
+    @property
+    def shares_mentions(self) -> bool:
+        """Whether the names this rule relates stay free for later rows: "allergic
+        reactions such as anaphylaxis" files anaphylaxis under allergic reactions, and the
+        side-effect row still makes both adverse effects of the drug."""
+        return self.slot == SHARED
 
     @property
     def owns_negation(self) -> bool:
@@ -98,9 +106,10 @@ def mark(text: str, offset: int, subject: Mention | None, obj: Mention | None) -
 
 
 def _classes(value: str) -> frozenset[URIRef]:
+    """The classes of a subject or object column, in the order of preference written."""
     if value.strip() == "-":
         return frozenset()
-    return frozenset(URIRef(expand_curie(part.strip())) for part in value.split("|"))
+    return PreferredClasses.of([URIRef(expand_curie(part.strip())) for part in value.split("|")])
 
 
 @lru_cache(maxsize=4)
@@ -120,7 +129,7 @@ def load_rules(path: Path = RULES_FILE) -> tuple[RelationRule, ...]:
         rule_id, scope, cue, subject, obj, predicate, slot = fields
         if scope not in ("sentence", "section", "heading"):
             raise ValueError(f"{path}:{number}: scope must be sentence, section or heading")
-        if slot not in (*QUALIFIER_SLOTS, "use", "-", OWN_NEGATION):
+        if slot not in (*QUALIFIER_SLOTS, "use", "-", OWN_NEGATION, SHARED):
             raise ValueError(f"{path}:{number}: unknown slot {slot!r}")
         if (predicate == "-") != (slot in QUALIFIER_SLOTS):
             raise ValueError(f"{path}:{number}: a qualifier row has no predicate, others do")

@@ -187,7 +187,8 @@ def _edges(sentence: Sentence, mentions: list[Mention], ctx: Context
                 free = [m for m in mentions if m not in used]
                 pairs, spent = _edge_group(rule, subj, obj, free, subjects, ctx)
                 found += [(rule, s_iri, o_iri) for s_iri, o_iri in pairs]
-                used.update(spent)
+                if not rule.shares_mentions:
+                    used.update(spent)
     return found
 
 
@@ -307,7 +308,7 @@ def sentence_claims(sentence: Sentence, mentions: list[Mention], ctx: Context) -
             and _negation_reaches(sentence, verdict.negation_cue, obj, mentions),
             qualifiers=qualifiers if rule.makes_use else Qualifiers(),
             negation_cue=verdict.negation_cue, certainty_source=verdict.source,
-            makes_use=rule.makes_use,
+            makes_use=rule.makes_use, limitation=verdict.limitation if rule.makes_use else None,
         )
         key = (subject, claim.predicate, obj)
         if key in claims:

@@ -36,7 +36,8 @@ def ontology_graph() -> rdflib.Graph:
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    return build_lexicon(ontology_graph())
+    """The build's lexicon: the ontology's names and the public vocabularies."""
+    return Lexicon.from_graph(ontology_graph())
 
 
 @lru_cache(maxsize=1)

@@ -60,7 +60,6 @@ def test_a_hedge_weakens_and_weak_cues_only_count_alone() -> None:
 
 
 @pytest.mark.parametrize(("text", "cue"), [
-    ("it’s not a standalone cure for these conditions", "not a standalone cure"),
     ("There is no evidence that it helps", "no evidence"),
     ("Ketamine was not effective in this trial", "was not effective"),
     ("The drug failed to improve sleep", "failed to"),
@@ -100,6 +99,13 @@ def test_section_opening_comes_from_the_first_sentence_without_a_heading_cue() -
 
 
 def test_negation_is_separate_from_the_level() -> None:
-    verdict = assess("while ketamine shows promise, it’s not a standalone cure")
+    verdict = assess("while ketamine shows promise, it has failed to help in trials")
     assert verdict.level == "promising" and verdict.negated
-    assert verdict.negation_cue == "not a standalone cure"
+    assert verdict.negation_cue == "failed to"
+
+
+def test_a_limitation_is_not_a_negation() -> None:
+    """"Not a standalone cure" limits the use the sentence states; it does not deny it."""
+    verdict = assess("while ketamine shows promise, it’s not a standalone cure")
+    assert verdict.level == "promising" and not verdict.negated
+    assert verdict.limitation == "not a standalone cure"

@@ -46,13 +46,13 @@ def test_capitals_are_kept_in_keys() -> None:
 
 def test_a_synonym_added_to_the_ontology_is_found() -> None:
     """Adding a synonym to the ontology (a small extra graph here) is all the linker needs."""
-    text = "Ketamine is sometimes called special K."
-    assert all(m.entity != KKE.ketamine or m.text != "special K"
+    text = "Ketamine is sometimes called blue trance."
+    assert all(m.entity != KKE.ketamine or m.text != "blue trance"
                for m in link_text(text, 0, lexicon()))
     extra = rdflib.Graph()
     extra.parse(data="""
         @prefix oboInOwl: <http://www.geneontology.org/formats/oboInOwl#> .
-        <https://w3id.org/ketamine-kg/entity/ketamine> oboInOwl:hasRelatedSynonym "special K" .
+        <https://w3id.org/ketamine-kg/entity/ketamine> oboInOwl:hasRelatedSynonym "blue trance" .
     """, format="turtle")
     merged = rdflib.Graph()
     for triple in ontology_graph():
@@ -61,11 +61,11 @@ def test_a_synonym_added_to_the_ontology_is_found() -> None:
     extended = build_lexicon(merged)
     mentions = link_text(text, 0, extended)
     assert [(m.text, m.entity) for m in mentions if m.entity == KKE.ketamine] == [
-        ("Ketamine", KKE.ketamine), ("special K", KKE.ketamine)]
-    result = extract_text("Street Names\n\nSpecial K is a preferred choice for anaesthesia.",
+        ("Ketamine", KKE.ketamine), ("blue trance", KKE.ketamine)]
+    result = extract_text("Street Names\n\nBlue trance is a preferred choice for anaesthesia.",
                           extended)
     assert [(c.subject, c.object) for c in result.claims] == [(KKE.ketamine, KKE.anaesthesia)]
-    assert extract_text("Street Names\n\nSpecial K is a preferred choice for anaesthesia.",
+    assert extract_text("Street Names\n\nBlue trance is a preferred choice for anaesthesia.",
                         lexicon()).claims == []
 
 
