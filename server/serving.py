@@ -35,6 +35,9 @@ from server.ports import claim_port
 STORE_CHECK = "server/store-has-data.rq"
 APP_FACTORY = "server.rsgi_bridge:create_bridge"
 MAX_HEADER_WAIT_MS = 60_000  # Granian's upper bound for the request-head timeout
+# Granian answers a head past its buffer with a bare 431 (no body) before Python runs; a
+# buffer well above the bridge's MAX_HEADER_BYTES lets the bridge refuse with a reason.
+HEAD_BUFFER_BYTES = 512 * 1024
 
 
 def granian_options(host: str, port: int, workers: int, config: Mapping[str, Any]) -> dict:
@@ -54,7 +57,8 @@ def granian_options(host: str, port: int, workers: int, config: Mapping[str, Any
         "websockets": False,
         "workers": max(int(workers), 1),
         "http1_settings": HTTP1Settings(header_read_timeout=min(max(head_ms, 1),
-                                                                MAX_HEADER_WAIT_MS)),
+                                                                MAX_HEADER_WAIT_MS),
+                                        max_buffer_size=HEAD_BUFFER_BYTES),
         "log_access": bool(int(config["KKG_ACCESS_LOG"])),  # costs ~15 % of a quick request
         "respawn_failed_workers": True,
         "workers_kill_timeout": int(float(config["KKG_QUERY_TIMEOUT_S"])) + 5,

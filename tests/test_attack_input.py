@@ -169,6 +169,18 @@ def test_headers_beyond_the_http_layers_limits_are_431(attack_server: ServerProc
     assert attack_server.get("/sparql?query=ASK%7B%7D", timeout=QUICK_S).status == 200
 
 
+@pytest.mark.parametrize("size", [70_000, 450_000])
+def test_long_header_fields_are_431_with_a_reason(attack_server: ServerProcess,
+                                                  size: int) -> None:
+    """Past 64 KB of header fields (and within Granian's 512 KB buffer) the bridge says why."""
+    reply = attack_server.get("/sparql?query=ASK%7B%7D", headers={"Accept": "a/b," * (size // 4)},
+                              timeout=QUICK_S)
+    reply.assert_refused(431)
+    assert "64 KB" in reply.text and "POST" in reply.text
+    assert reply.headers.get("connection") == "close"
+    assert attack_server.get("/sparql?query=ASK%7B%7D", timeout=QUICK_S).status == 200
+
+
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "BREW", "TRACE"])
 def test_other_methods_are_405(attack_server: ServerProcess, method: str) -> None:
     reply = attack_server.request(method, "/sparql?query=ASK%7B%7D", body=b"x",
