@@ -133,25 +133,30 @@ def inspect_query(
     *,
     allowed_graphs: Collection[str] = (),
     prefixes: Mapping[str, str] = PREFIXES,
+    dataset_given: bool = False,
 ) -> CheckedQuery:
     """Inspect a query: form, dataset clauses, and every refusal (see the module docstring).
 
     ``allowed_graphs`` are the IRIs FROM and FROM NAMED may name (the store's own graphs);
+    with ``dataset_given`` (the request names the dataset with ``default-graph-uri`` /
+    ``named-graph-uri``, which replace FROM: SPARQL 1.1 Protocol §2.1.4) FROM reads nothing,
+    so any IRI is let through there: the embedded store never fetches one either way.
     ``prefixes`` are the ones the engine predeclares, so ``FROM kkgraph:inferred`` resolves.
     Accepted short queries are remembered: clients repeat the same text (named queries, a
     page's view queries), and tokenising was a sixth of a light request's cost in profiles.
     """
+    allowed = None if dataset_given else frozenset(allowed_graphs)
     if prefixes is PREFIXES and len(text) <= _CACHED_TEXT_LIMIT:
-        return _inspect_remembered(text, frozenset(allowed_graphs))
-    return _inspect(text, allowed_graphs, prefixes)
+        return _inspect_remembered(text, allowed)
+    return _inspect(text, allowed, prefixes)
 
 
 @lru_cache(maxsize=256)
-def _inspect_remembered(text: str, allowed_graphs: frozenset[str]) -> CheckedQuery:
+def _inspect_remembered(text: str, allowed_graphs: frozenset[str] | None) -> CheckedQuery:
     return _inspect(text, allowed_graphs, PREFIXES)
 
 
-def _inspect(text: str, allowed_graphs: Collection[str],
+def _inspect(text: str, allowed_graphs: frozenset[str] | None,
              prefixes: Mapping[str, str]) -> CheckedQuery:
     tokens = [t for t in _tokens(text) if t.kind not in ("ws", "comment")]
     if not tokens:
@@ -169,7 +174,7 @@ def _inspect(text: str, allowed_graphs: Collection[str],
         raise QuerySyntaxError(
             f"expected SELECT, ASK, CONSTRUCT or DESCRIBE at offset {first.offset},"
             f" found {first.text[:40]!r}")
-    from_graphs, from_named = _scan_body(tokens[position:], known, base, set(allowed_graphs))
+    from_graphs, from_named = _scan_body(tokens[position:], known, base, allowed_graphs)
     return CheckedQuery(QueryForm[keyword], tuple(from_graphs), tuple(from_named))
 
 
@@ -270,9 +275,12 @@ def _prologue(tokens: list[_Token], known: dict[str, str]) -> tuple[int, str]:
 
 
 def _scan_body(
-    tokens: list[_Token], known: Mapping[str, str], base: str, allowed: set[str]
+    tokens: list[_Token], known: Mapping[str, str], base: str, allowed: frozenset[str] | None
 ) -> tuple[list[str], list[str]]:
-    """One pass over the query: refusals, bracket depth, and the FROM / FROM NAMED graphs."""
+    """One pass over the query: refusals, bracket depth, and the FROM / FROM NAMED graphs.
+
+    ``allowed`` None: the protocol replaces FROM, which is then read for its syntax only.
+    """
     from_graphs: list[str] = []
     from_named: list[str] = []
     depth = 0
@@ -294,7 +302,7 @@ def _scan_body(
             target = tokens[index + 2] if named and index + 2 < len(tokens) else (
                 tokens[index + 1] if not named and index + 1 < len(tokens) else None)
             iri = _graph_iri(target, known, base)
-            if iri not in allowed:
+            if allowed is not None and iri not in allowed:
                 raise QueryRefusedError(
                     f"FROM{' NAMED' if named else ''} <{iri}> is refused: this endpoint only"
                     " reads its own graphs (see the service description for their names)")

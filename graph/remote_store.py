@@ -71,6 +71,7 @@ BODY_FACTOR = 4         # an engine answer may be this many times KKG_MAX_RESULT
 PROBE_QUERY = "server/store-has-data.rq"
 COUNT_QUERY = "server/engine-count.rq"
 LABELS_QUERY = "server/engine-labels.rq"
+NO_GRAPH = "urn:x-ketamine-kg:no-graph"  # names an empty side of a dataset: no graph has it
 _MAX_MESSAGE = 300
 _PRELUDE = " ".join(f"PREFIX {prefix}: <{iri}>" for prefix, iri in PREFIXES.items()) + " "
 
@@ -407,20 +408,20 @@ class RemoteStore:
 
     def _check(self, sparql: str, default_graph: list[str] | None,
                named_graphs: list[str] | None) -> CheckedQuery:
-        """The guard, with the engine's graphs as the only ones FROM and the protocol may name."""
-        known = self.graphs()
-        checked = inspect_query(sparql, allowed_graphs=known)
-        unknown = [g for g in list(default_graph or ()) + list(named_graphs or ())
-                   if g not in known]
-        if unknown:
-            raise QueryRefusedError(f"<{unknown[0]}> is not a graph of the SPARQL engine")
-        return checked
+        """The guard, with the engine's graphs as the only ones FROM may name.
+
+        Stricter than the embedded store: a FROM naming another graph is refused even when
+        protocol graphs replace it, because whether an engine fetches a FROM IRI it does not
+        hold is the engine's choice (Virtuoso can), and the query text goes to it as written.
+        """
+        return inspect_query(sparql, allowed_graphs=self.graphs())
 
     def _dataset(self, default_graph: list[str] | None, named_graphs: list[str] | None,
                  union_default_graph: bool) -> list[tuple[str, str]]:
         """The protocol parameters naming the query's dataset, as the embedded store sees it."""
         if default_graph is not None or named_graphs is not None:
-            defaults, named = list(default_graph or ()), list(named_graphs or ())
+            defaults = self._held(default_graph)
+            named = self._held(named_graphs)
             placeholder = self._engine_profile().empty_graph_set
             if placeholder and not (defaults and named):  # the engine fills an empty side
                 defaults, named = defaults or [placeholder], named or [placeholder]
@@ -436,6 +437,19 @@ class RemoteStore:
         graphs = self.graphs()
         return ([("default-graph-uri", g) for g in graphs]
                 + [("named-graph-uri", g) for g in graphs])
+
+    def _held(self, graphs: list[str] | None) -> list[str]:
+        """The protocol graphs the engine holds; one it lacks is an empty graph, never sent.
+
+        Why: SPARQL 1.1 Protocol §2.1.4 makes the request's dataset the one the query runs on,
+        so a graph the engine lacks is empty (as the embedded store answers), but an engine
+        may fetch an IRI it does not hold. A side left with no graph is named with
+        ``NO_GRAPH``, an IRI no graph has and no engine can fetch.
+        """
+        if not graphs:
+            return []
+        known = set(self.graphs())
+        return [g for g in graphs if g in known] or [NO_GRAPH]
 
     def _send(self, text: str, checked: CheckedQuery, parameters: list[tuple[str, str]],
               timeout_s: float | None, *, profile: EngineProfile | None = None) -> _Reply:

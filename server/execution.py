@@ -21,14 +21,12 @@ from flask import Flask, current_app
 
 from graph.errors import StoreError
 from graph.executor import QueryExecutor, QueryJob, StoreSource, WorkerLimits
-from graph.inline import InlineLane
 from graph.results import Serialised
 from graph.store import CURRENT_LINK
 from server import quick_path
 from server.store import get_store, own_runner
 
 EXTENSION_KEY = "kkg_executor"
-INLINE_KEY = "kkg_inline_lane"
 _LOCK = threading.Lock()
 _LIVE: weakref.WeakSet[QueryExecutor] = weakref.WeakSet()
 
@@ -79,26 +77,16 @@ def run_job(job: QueryJob) -> Serialised:
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if quick_path.on_the_loop():
-        return quick_path.run_here_or_give_way(job, inline_lane(app), get_store())
+        return quick_path.run_here_or_give_way(job, quick_path.inline_lane(app),
+                                                 get_store())
     remote = own_runner()
     if remote is not None:
         return remote.run(job)
-    lane = inline_lane(app)
+    lane = quick_path.inline_lane(app)
     executor = get_executor()
     if lane is None:
         return executor.run(job)
     return lane.run(get_store(), job, executor.run)  # type: ignore[arg-type] - a GraphStore
-
-
-def inline_lane(app: Flask) -> InlineLane | None:
-    """This app's memory of quick queries (None when ``KKG_INLINE_MAX_MS`` is 0)."""
-    lane = app.extensions.get(INLINE_KEY)
-    if lane is None:
-        limit_ms = float(app.config["KKG_INLINE_MAX_MS"])
-        if limit_ms <= 0:
-            return None
-        lane = app.extensions.setdefault(INLINE_KEY, InlineLane(max_seconds=limit_ms / 1000))
-    return lane
 
 
 def shutdown(app: Flask) -> None:

@@ -27,6 +27,7 @@ FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 _MAX_FIELDS = 1000
+_UTF8_CHARSETS = ("utf-8", "ascii")  # codecs' names of the charsets a body may declare
 _FORM_OVERHEAD = 64 * 1024  # room for graph and format parameters beside the query
 
 
@@ -56,12 +57,13 @@ def read_request(max_query_bytes: int) -> SparqlRequest:
             raise QueryRefusedError(
                 "this endpoint is read-only: SPARQL Update (application/sparql-update) is not"
                 " accepted")
+        if mimetype in (FORM, SPARQL_QUERY):
+            _check_charset(mimetype, request.mimetype_params.get("charset"))
         if mimetype == FORM:
             body_pairs = parse_pairs(_read_body(3 * max_query_bytes + _FORM_OVERHEAD),
                                 "the form body")
         elif mimetype == SPARQL_QUERY:
-            body_query = _decode(_read_body(4 * max_query_bytes),
-                                 request.mimetype_params.get("charset", "utf-8"))
+            body_query = _decode(_read_body(4 * max_query_bytes))
         else:
             raise UnsupportedMediaType(
                 f"a POST must be {FORM} or {SPARQL_QUERY} (got {mimetype or 'no content type'})")
@@ -118,16 +120,31 @@ def _read_body(limit: int) -> bytes:
     return data
 
 
-def _decode(data: bytes, charset: str) -> str:
+def _check_charset(mimetype: str, charset: str | None) -> None:
+    """Refuse (415) a body declared in any charset but UTF-8 (or its subset US-ASCII).
+
+    Why not decode by the declared charset: both media types are UTF-8 by definition (the
+    registration of ``application/sparql-query`` says its encoding is always UTF-8; a form
+    is ASCII, percent-encoded UTF-8), so a body declared otherwise is a client error to
+    report, not a text to reinterpret, and its bytes are never guessed at.
+    """
+    if charset is None:
+        return
     try:
-        codecs.lookup(charset)
+        name = codecs.lookup(charset).name
     except LookupError:
-        raise BadRequest(f"unknown charset {charset!r} in the Content-Type") from None
+        name = ""
+    if name not in _UTF8_CHARSETS:
+        raise UnsupportedMediaType(
+            f"{mimetype} is always UTF-8; charset={charset!r} is not accepted: send the body"
+            " as UTF-8 (charset=utf-8, or none)")
+
+
+def _decode(data: bytes) -> str:
     try:
-        return data.decode(charset)
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BadRequest(
-            f"the request body is not valid {charset.upper()} (byte {exc.start})") from None
+        raise BadRequest(f"the request body is not valid UTF-8 (byte {exc.start})") from None
 
 
 def parse_pairs(raw: bytes, where: str) -> list[tuple[str, str]]:

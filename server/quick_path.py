@@ -29,6 +29,24 @@ from graph.executor import QueryJob
 from graph.inline import InlineLane
 from graph.results import Serialised
 from graph.store import GraphStore
+from server.store import store_for
+
+INLINE_KEY = "kkg_inline_lane"
+
+
+def inline_lane(app: Flask) -> InlineLane | None:
+    """This app's memory of quick queries (None when ``KKG_INLINE_MAX_MS`` is 0).
+
+    It lives here, not in ``server.execution``, so that the dependency runs one way: the
+    executor's ``run_job`` uses the quick path, the quick path never the executor.
+    """
+    lane = app.extensions.get(INLINE_KEY)
+    if lane is None:
+        limit_ms = float(app.config["KKG_INLINE_MAX_MS"])
+        if limit_ms <= 0:
+            return None
+        lane = app.extensions.setdefault(INLINE_KEY, InlineLane(max_seconds=limit_ms / 1000))
+    return lane
 
 
 class WouldBlockError(BaseException):
@@ -86,7 +104,4 @@ class QuickPath:
 
     def replay(self, job: QueryJob) -> Serialised | None:
         """Run ``job`` again if it is still quick on the store served now (else None)."""
-        from server.execution import inline_lane
-        from server.store import store_for
-
         return _quick_answer(job, inline_lane(self.app), store_for(self.app))

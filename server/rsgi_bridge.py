@@ -52,7 +52,10 @@ LOOP_MAX_REQUEST_BYTES = 8 * 1024  # longer ones hold no quick query (graph.inli
 REPLAYS_KEPT = 1024         # requests whose way to their query is remembered
 REPLAY_MAX_HEADER_BYTES = 8 * 1024  # requests with more header text are not remembered
 STACK_MB = 256           # per request thread, virtual: only the pages a query touches are used
+MAX_HEADER_BYTES = 64 * 1024  # header fields past this are refused 431 here, with a reason
 _TIMEOUT_BODY = b"the request did not arrive in time (KKG_READ_TIMEOUT_S)\n"
+_HEADERS_BODY = (b"the request's header fields are over 64 KB; send long queries by POST, in"
+                 b" the body\n")
 _NOT_HTTP = b"this server speaks HTTP only\n"
 
 
@@ -89,8 +92,11 @@ class RsgiBridge:
             self._jobs.put(None)
 
     async def __rsgi__(self, scope: Any, protocol: Any) -> None:
-        if scope.proto != "http":
-            protocol.response_bytes(400, [("content-type", "text/plain")], _NOT_HTTP)
+        refused = _refused(scope)
+        if refused is not None:
+            status, reason = refused
+            protocol.response_bytes(status, [("content-type", "text/plain; charset=utf-8"),
+                                             ("connection", "close")], reason)
             return
         headers = scope.headers
         length = _content_length(headers.get("content-length"))
@@ -293,6 +299,25 @@ async def _drain(protocol: Any) -> None:
 
 def _no_write(_data: bytes) -> None:
     raise RuntimeError("the app must return its body, not write() it")
+
+
+def _refused(scope: Any) -> tuple[int, bytes] | None:
+    """A request refused before its body is read: not HTTP, or header fields over the limit.
+
+    Why the header check here: Granian (hyper) answers a head past its buffer with a bare
+    431 and no reason; with its buffer set well above ``MAX_HEADER_BYTES``
+    (``server.serving``), a long head reaches this point and is told what to do instead.
+    """
+    if scope.proto != "http":
+        return 400, _NOT_HTTP
+    if _header_bytes(scope.headers) > MAX_HEADER_BYTES:
+        return 431, _HEADERS_BODY
+    return None
+
+
+def _header_bytes(headers: Any) -> int:
+    """The size of the header fields as sent (name, ": ", value, CRLF)."""
+    return sum(len(name) + len(value) + 4 for name, value in headers.items())
 
 
 def _content_length(value: str | None) -> int | None:

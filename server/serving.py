@@ -11,8 +11,10 @@ whole, so slow clients (slow-loris) cost no thread; a request head must arrive w
 Settings reach the worker processes through the environment (``server.config`` reads
 ``KKG_*``): Granian starts its workers as processes that call the bridge's factory.
 
-The store is checked before anything binds, in a separate process, so a missing or corrupt
-store stops the start with one line (StoreError) and the server never starts half-working.
+A port another server holds stops the start with one line (``server.ports``: Granian's
+SO_REUSEPORT would otherwise share it). The store is checked before anything listens, in a
+separate process, so a missing or corrupt store stops the start with one line (StoreError)
+and the server never starts half-working.
 """
 
 from __future__ import annotations
@@ -28,10 +30,14 @@ from graph.executor import QueryExecutor, QueryJob, StoreSource
 from graph.queries import read_query_text
 from graph.store import CURRENT_LINK
 from server.config import DEFAULTS, load_config
+from server.ports import claim_port
 
 STORE_CHECK = "server/store-has-data.rq"
 APP_FACTORY = "server.rsgi_bridge:create_bridge"
 MAX_HEADER_WAIT_MS = 60_000  # Granian's upper bound for the request-head timeout
+# Granian answers a head past its buffer with a bare 431 (no body) before Python runs; a
+# buffer well above the bridge's MAX_HEADER_BYTES lets the bridge refuse with a reason.
+HEAD_BUFFER_BYTES = 512 * 1024
 
 
 def granian_options(host: str, port: int, workers: int, config: Mapping[str, Any]) -> dict:
@@ -51,7 +57,8 @@ def granian_options(host: str, port: int, workers: int, config: Mapping[str, Any
         "websockets": False,
         "workers": max(int(workers), 1),
         "http1_settings": HTTP1Settings(header_read_timeout=min(max(head_ms, 1),
-                                                                MAX_HEADER_WAIT_MS)),
+                                                                MAX_HEADER_WAIT_MS),
+                                        max_buffer_size=HEAD_BUFFER_BYTES),
         "log_access": bool(int(config["KKG_ACCESS_LOG"])),  # costs ~15 % of a quick request
         "respawn_failed_workers": True,
         "workers_kill_timeout": int(float(config["KKG_QUERY_TIMEOUT_S"])) + 5,
@@ -59,15 +66,24 @@ def granian_options(host: str, port: int, workers: int, config: Mapping[str, Any
 
 
 def serve(host: str, port: int, *, workers: int, config: Mapping[str, Any]) -> None:
-    """Check the store, then run the server until interrupted."""
+    """Check the port and the store, then run the server until interrupted.
+
+    The port is held from the check on (``server.ports``): Granian binds with SO_REUSEPORT,
+    which alone would let a second server share the port and split its requests.
+    """
     from granian import Granian
 
     settings = load_config(config)
-    check_store(settings)
-    for key in DEFAULTS:  # the workers read their settings from the environment
-        os.environ[key] = str(settings[key])
-    print_urls(host, port, settings)
-    Granian(**granian_options(host, port, workers, settings)).serve()
+    claim = claim_port(host, port)  # another server there: one line, before anything starts
+    try:
+        check_store(settings)
+        for key in DEFAULTS:  # the workers read their settings from the environment
+            os.environ[key] = str(settings[key])
+        print_urls(host, port, settings)
+        Granian(**granian_options(host, port, workers, settings)).serve()
+    finally:
+        if claim is not None:
+            claim.close()
 
 
 def check_store(settings: Mapping[str, Any]) -> None:

@@ -64,12 +64,13 @@ class Reply:
         assert self.text.strip(), "a refusal must say why"
 
     def assert_head_refused(self) -> None:
-        """A request head too large for the HTTP layer (Granian): 431, connection closed.
+        """A request head too large for the HTTP layer (Granian): 431 or 414, connection closed.
 
         Refused in Rust before any Python runs, with the standard status and reason phrase
-        ("Request Header Fields Too Large") and no body; nothing of the head is kept.
+        ("Request Header Fields Too Large", or "URI Too Long" past 64 KB of request target)
+        and no body; nothing of the head is kept.
         """
-        assert self.status == 431, (self.status, self.body[:300])
+        assert self.status in (414, 431), (self.status, self.body[:300])
         assert self.reason.strip(), "the status line must say why"
         assert self.headers.get("connection") == "close"
         assert_clean(self)

@@ -87,9 +87,12 @@ def test_no_query_reaches_the_network_or_a_file(attack_server: ServerProcess,
                     assert b"CANARY-FILE" not in reply.body and b"root:x:0" not in reply.body
             for name in ("default-graph-uri", "named-graph-uri"):
                 for target in (canary.url + "/param", file_iri, "file:///etc/passwd"):
-                    reply = attack_server.get("/sparql?" + urlencode(
-                        {"query": "SELECT * { ?s ?p ?o }", name: target}))
-                    reply.assert_refused(403)
+                    reply = attack_server.get("/sparql?" + urlencode(  # an empty graph, unread
+                        {"query": "SELECT * { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }",
+                         name: target}), headers={"Accept": RESULTS_JSON})
+                    assert reply.status == 200, reply.text
+                    assert_clean(reply)
+                    assert json.loads(reply.body)["results"]["bindings"] == []
             assert canary.hits == []
             urllib.request.urlopen(canary.url + "/control", timeout=5).close()  # noqa: S310
             assert canary.hits == ["GET /control"]  # the canary does hear a call

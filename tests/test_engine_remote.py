@@ -29,6 +29,7 @@ from graph.errors import (
 )
 from graph.queries import queries_dir
 from graph.remote_store import (
+    NO_GRAPH,
     EngineSettings,
     RemoteStore,
     load_profiles,
@@ -206,8 +207,23 @@ def test_protocol_graphs_are_passed_and_the_virtuoso_empty_side_is_named(
     last = fake.requests[-1]
     assert last.values("default-graph-uri") == [GRAPHS[0]]
     assert last.values("named-graph-uri") == [load_profiles()["virtuoso"].empty_graph_set]
-    with pytest.raises(QueryRefusedError, match="not a graph"):
-        store.query("SELECT * { ?s ?p ?o }", default_graph=["http://ex.org/other"])
+
+
+
+def test_protocol_graphs_the_engine_lacks_are_empty_and_never_sent(fake: FakeEngine) -> None:
+    """An engine may fetch a graph IRI it lacks: it is named by NO_GRAPH, which none can."""
+    fake.server = "Oxigraph/0.5.13"
+    store = store_for(fake)
+    store.query("SELECT * { ?s ?p ?o }", default_graph=["http://ex.org/other", GRAPHS[0]],
+                named_graphs=["file:///etc/passwd"], union_default_graph=False)
+    last = fake.requests[-1]
+    assert last.values("default-graph-uri") == [GRAPHS[0]]
+    assert last.values("named-graph-uri") == [NO_GRAPH]
+    store.query("SELECT * { ?s ?p ?o }", default_graph=["http://ex.org/other"],
+                union_default_graph=False)
+    last = fake.requests[-1]
+    assert last.values("default-graph-uri") == [NO_GRAPH]
+    assert last.values("named-graph-uri") == []
 
 
 VIRTUOSO_JSON = b"""{ "head": { "link": [], "vars": ["s", "flag", "other", "text"] },

@@ -181,3 +181,14 @@ def test_only_the_projects_errors_are_ever_raised(text: str) -> None:
     except (QueryRefusedError, QuerySyntaxError):
         return
     assert isinstance(form, QueryForm)
+
+
+def test_a_from_replaced_by_protocol_graphs_is_not_refused() -> None:
+    """With default-graph-uri / named-graph-uri the protocol's dataset replaces FROM (§2.1.4)."""
+    query = "ASK FROM <file:///etc/passwd> FROM NAMED <http://elsewhere/g> { ?s ?p ?o }"
+    with pytest.raises(QueryRefusedError, match="FROM"):
+        inspect_query(query, allowed_graphs=["urn:g"])
+    checked = inspect_query(query, allowed_graphs=["urn:g"], dataset_given=True)
+    assert checked.from_graphs == ("file:///etc/passwd",)
+    with pytest.raises(QueryRefusedError, match="SERVICE"):  # the rest is checked as ever
+        inspect_query("ASK { SERVICE <http://x/> { ?s ?p ?o } }", dataset_given=True)

@@ -179,3 +179,70 @@ def test_named_query_api_over_the_wire(live_server: str) -> None:
         headers={"Accept": "application/json"})
     rows = json.loads(body)["rows"]
     assert status == 200 and rows[0]["indicationLabel"] == "treatment-resistant depression"
+
+
+# ----------------------------------------------------- the request's dataset (Protocol §2.1.4)
+
+OTHER_GRAPH = "http://example.org/not-in-this-store"
+GRAPHS = "https://w3id.org/ketamine-kg/graph/"
+ANY_TRIPLE = "ASK { ?s ?p ?o }"
+ANY_NAMED = "ASK { GRAPH ?g { ?s ?p ?o } }"
+
+
+def _ask_over_the_wire(live_server: str, how: str, query: str,
+                       params: list[tuple[str, str]]) -> bool:
+    """ASK by GET, by POST form or by a direct POST (graphs in the URL), as the Protocol allows."""
+    pairs = urllib.parse.urlencode(params)
+    accept = {"Accept": "application/sparql-results+json"}
+    if how == "get":
+        url = f"{live_server}/sparql?{urllib.parse.urlencode([('query', query), *params])}"
+        status, _h, body = _request(url, headers=accept)
+    elif how == "form":
+        status, _h, body = _request(
+            live_server + "/sparql", headers={
+                **accept, "Content-Type": "application/x-www-form-urlencoded"},
+            data=urllib.parse.urlencode([("query", query), *params]).encode())
+    else:
+        status, _h, body = _request(f"{live_server}/sparql?{pairs}", data=query.encode(),
+                                    headers={**accept,
+                                             "Content-Type": "application/sparql-query"})
+    assert status == 200, body
+    return bool(json.loads(body)["boolean"])
+
+
+@pytest.mark.parametrize("how", ["get", "form", "direct"])
+def test_a_graph_the_store_lacks_is_an_empty_graph(live_server: str, how: str) -> None:
+    """Not refused, not fetched: the dataset the request names, where that graph is empty."""
+    assert _ask_over_the_wire(live_server, how, ANY_TRIPLE, [])
+    assert not _ask_over_the_wire(live_server, how, ANY_TRIPLE,
+                                  [("default-graph-uri", OTHER_GRAPH)])
+    assert not _ask_over_the_wire(live_server, how, ANY_NAMED,
+                                  [("named-graph-uri", OTHER_GRAPH)])
+
+
+def test_a_lacking_graph_beside_a_held_one_adds_nothing(live_server: str) -> None:
+    label = f"ASK {{ <{KETAMINE}> <{RDFS_LABEL}> ?l }}"
+    assert _ask_over_the_wire(live_server, "get", label, [
+        ("default-graph-uri", OTHER_GRAPH), ("default-graph-uri", GRAPHS + "ontology")])
+    in_named = f"ASK {{ GRAPH ?g {{ <{KETAMINE}> <{RDFS_LABEL}> ?l }} }}"
+    assert _ask_over_the_wire(live_server, "get", in_named, [
+        ("named-graph-uri", OTHER_GRAPH), ("named-graph-uri", GRAPHS + "ontology")])
+    assert not _ask_over_the_wire(live_server, "get", in_named, [
+        ("named-graph-uri", OTHER_GRAPH), ("default-graph-uri", GRAPHS + "ontology")])
+
+
+def test_protocol_graphs_override_a_from_the_store_lacks(live_server: str,
+                                                         backend: str) -> None:
+    """§2.1.4: the protocol's dataset replaces FROM, so a foreign FROM reads nothing.
+
+    On an engine (``--engine``) such a FROM is still refused: the text goes to the engine as
+    written, and whether it fetches an IRI it lacks is its choice (graph.remote_store).
+    """
+    query = f"ASK FROM <{OTHER_GRAPH}> {{ <{KETAMINE}> <{RDFS_LABEL}> ?l }}"
+    url = f"{live_server}/sparql?" + urllib.parse.urlencode(
+        [("query", query), ("default-graph-uri", GRAPHS + "ontology")])
+    status, _h, body = _request(url, headers={"Accept": "application/sparql-results+json"})
+    if backend == "embedded":
+        assert status == 200 and json.loads(body)["boolean"] is True, body
+    else:
+        assert status == 403 and b"FROM" in body

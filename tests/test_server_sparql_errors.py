@@ -85,10 +85,38 @@ def test_invalid_utf8_is_400(client: FlaskClient) -> None:
     _one_line_error(url, 400, "UTF-8")
 
 
-def test_an_unknown_charset_is_400(client: FlaskClient) -> None:
+def test_an_unknown_charset_is_415(client: FlaskClient) -> None:
     response = client.post("/sparql", data=b"ASK {}",
                            content_type="application/sparql-query; charset=klingon")
-    _one_line_error(response, 400, "charset")
+    _one_line_error(response, 415, "charset", "klingon")
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "utf-16le", "iso-8859-1", "utf-8-sig"])
+def test_a_query_body_in_another_charset_is_refused_not_read(client: FlaskClient,
+                                                             charset: str) -> None:
+    """application/sparql-query is always UTF-8: the body is neither decoded nor guessed at."""
+    query = "ASK { ?s ?p ?o }"
+    response = client.post("/sparql", data=query.encode(charset),
+                           content_type=f"application/sparql-query; charset={charset}")
+    _one_line_error(response, 415, "UTF-8", charset)
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "iso-8859-1", "klingon"])
+def test_a_form_in_another_charset_is_refused_not_read(client: FlaskClient,
+                                                       charset: str) -> None:
+    """A form is percent-encoded UTF-8; a body declared otherwise is not read as UTF-8."""
+    response = client.post("/sparql", data=b"query=ASK%20%7B%7D", content_type=(
+        f"application/x-www-form-urlencoded; charset={charset}"))
+    _one_line_error(response, 415, "UTF-8", charset)
+
+
+@pytest.mark.parametrize("content_type", [
+    "application/sparql-query; charset=US-ASCII", "application/sparql-query; charset=utf8",
+    "application/x-www-form-urlencoded; charset=UTF-8"])
+def test_utf8_and_ascii_bodies_are_read(client: FlaskClient, content_type: str) -> None:
+    body = b"query=ASK%20%7B%7D" if "form" in content_type else b"ASK {}"
+    response = client.post("/sparql", data=body, content_type=content_type)
+    assert response.status_code == 200 and json.loads(response.data)["boolean"] is True
 
 
 def test_post_without_a_query_is_400(client: FlaskClient) -> None:
@@ -164,10 +192,15 @@ def test_service_and_foreign_graphs_are_refused(client: FlaskClient, query: str,
     _one_line_error(client.get("/sparql", query_string={"query": query}), 403, fragment)
 
 
-def test_graph_parameters_naming_foreign_graphs_are_refused(client: FlaskClient) -> None:
-    response = client.get("/sparql", query_string={
-        "query": "ASK {}", "default-graph-uri": "http://example.org/elsewhere"})
-    _one_line_error(response, 403, "not a graph of this store")
+@pytest.mark.parametrize("name", ["default-graph-uri", "named-graph-uri"])
+def test_graph_parameters_naming_foreign_graphs_are_empty_graphs(client: FlaskClient,
+                                                                 name: str) -> None:
+    """SPARQL 1.1 Protocol §2.1.4: the request's dataset is the one the query runs on."""
+    for target in ("http://example.org/elsewhere", "file:///etc/passwd"):
+        response = client.get("/sparql", query_string={
+            "query": "ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }", name: target})
+        assert response.status_code == 200, response.data
+        assert json.loads(response.data)["boolean"] is False
 
 
 # ------------------------------------------------------------------------------ limits
