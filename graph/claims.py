@@ -11,6 +11,9 @@ A negated claim is written (it is evidence that something is *not* so) but asser
 supports no use and gets no axiom: an owl:Axiom reification would assert the very edge the
 text denies.
 
+Every node is declared ``owl:NamedIndividual`` (Protégé and the OWL API then need no guess)
+and labelled uniquely, claims and sentences by where they were read (``graph.labels``).
+
 Every node is named deterministically (claim IRIs hash subject|predicate|object|start|end,
 axiom blank nodes are labelled by the same hash), so the same document always gives the same
 triples and byte-identical sorted N-Triples.
@@ -25,6 +28,7 @@ from collections.abc import Callable, Iterable
 
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 
+from graph.labels import claim_label, sentence_label
 from graph.model import CandidateTerm, Claim, Document, Qualifiers, Sentence, slugify
 from graph.namespaces import KKC, KKG, KKU, OBO
 
@@ -64,6 +68,7 @@ def predicate_words(predicate: URIRef) -> str:
 
 def add_document(graph: Graph, document: Document, title: str | None) -> None:
     """The document node: type, title, checksum and full text (offsets point into it)."""
+    graph.add((document.iri, RDF.type, OWL.NamedIndividual))
     graph.add((document.iri, RDF.type, KKG.Document))
     graph.add((document.iri, RDFS.label, Literal(title or document.doc_id)))
     graph.add((document.iri, KKG.sha256, Literal(document.sha256)))
@@ -73,7 +78,9 @@ def add_document(graph: Graph, document: Document, title: str | None) -> None:
 def add_sentence(graph: Graph, sentence: Sentence, document: Document) -> None:
     """A sentence node with its exact text and offsets."""
     node = sentence.iri
+    graph.add((node, RDF.type, OWL.NamedIndividual))
     graph.add((node, RDF.type, KKG.Sentence))
+    graph.add((node, RDFS.label, Literal(sentence_label(sentence))))
     graph.add((node, KKG.text, Literal(sentence.text)))
     graph.add((node, KKG.startOffset, Literal(sentence.start, datatype=XSD.integer)))
     graph.add((node, KKG.endOffset, Literal(sentence.end, datatype=XSD.integer)))
@@ -88,6 +95,7 @@ def add_claim(graph: Graph, claim: Claim, document: Document, label: Labeller) -
     sentence = claim.sentence
     words = f"{label(claim.subject)} {predicate_words(claim.predicate)} {label(claim.object)}"
     for predicate, value in (
+        (RDF.type, OWL.NamedIndividual),
         (RDF.type, KKG.Claim),
         (KKG.claimSubject, claim.subject),
         (KKG.claimPredicate, Literal(str(claim.predicate), datatype=XSD.anyURI)),
@@ -100,7 +108,7 @@ def add_claim(graph: Graph, claim: Claim, document: Document, label: Labeller) -
         (KKG.inSentence, sentence.iri),
         (KKG.startOffset, Literal(sentence.start, datatype=XSD.integer)),
         (KKG.endOffset, Literal(sentence.end, datatype=XSD.integer)),
-        (RDFS.label, Literal(words + (" (negated)" if claim.negated else ""))),
+        (RDFS.label, Literal(claim_label(words, sentence, negated=claim.negated))),
     ):
         graph.add((node, predicate, value))
     if claim.hedge_cue:
@@ -132,6 +140,7 @@ def add_uses(graph: Graph, claims: Iterable[Claim], rank: Callable[[URIRef], int
             groups[(claim.subject, claim.object)].append(claim)
     for (drug, indication), supporting in sorted(groups.items()):
         node = use_iri(drug, indication)
+        graph.add((node, RDF.type, OWL.NamedIndividual))
         graph.add((node, RDF.type, KKG.DrugUse))
         graph.add((node, RDFS.label, Literal(f"{label(drug)} for {label(indication)}")))
         graph.add((node, KKG.usesDrug, drug))

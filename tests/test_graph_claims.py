@@ -51,7 +51,7 @@ def test_the_trd_claim_is_written_as_in_the_contract() -> None:
                 and c.hedge_cue == "remarkable success"]
     node, sentence = claim_iri(claim), claim.sentence.iri
     expected = {
-        (RDF.type, KKG.Claim), (KKG.claimSubject, KKE.ketamine),
+        (RDF.type, OWL.NamedIndividual), (RDF.type, KKG.Claim), (KKG.claimSubject, KKE.ketamine),
         (KKG.claimPredicate, Literal(str(KKG.treats), datatype=XSD.anyURI)),
         (KKG.claimObject, KKE["treatment-resistant-depression"]),
         (KKG.hasCertainty, KKG.supported), (KKG.hedgeCue, Literal("remarkable success")),
@@ -60,7 +60,8 @@ def test_the_trd_claim_is_written_as_in_the_contract() -> None:
         (KKG.inSentence, sentence),
         (KKG.startOffset, Literal(claim.sentence.start, datatype=XSD.integer)),
         (KKG.endOffset, Literal(claim.sentence.end, datatype=XSD.integer)),
-        (RDFS.label, Literal("ketamine treats treatment-resistant depression")),
+        (RDFS.label,
+         Literal("ketamine treats treatment-resistant depression, sentence 15 of ketamine-uses")),
     }
     assert set(graph.predicate_objects(node)) == expected
     assert graph.value(sentence, KKG.section) == Literal("3. Treatment-Resistant Depression")

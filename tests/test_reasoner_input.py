@@ -107,7 +107,10 @@ def test_individuals_nothing_is_left_about_are_twins_of_one_fresh_individual(
     claim = URIRef("https://example.org/c")
     data.add((claim, RDF.type, kkg("Claim")))
     data.add((claim, kkg("claimObject"), kke("ketamine")))
-    data.add((claim, kkg("claimSubject"), URIRef("https://example.org/only-here")))
+    # RO "has evidence" ranges over owl:Thing: the value says nothing about only-here
+    # (kkg:claimSubject would: its range types it as a vocabulary term or candidate)
+    has_evidence = URIRef("http://purl.obolibrary.org/obo/RO_0002558")
+    data.add((claim, has_evidence, URIRef("https://example.org/only-here")))
     reduced = reduce_input(_merge([ontology_graph, data]))
     assert reduced.twins[URIRef("https://example.org/only-here")] == FRESH_INDIVIDUAL
     assert (FRESH_INDIVIDUAL, RDF.type, OWL.NamedIndividual) in reduced.graph
