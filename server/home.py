@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, Response, current_app, render_template, send_from_directory
 
 from graph.namespaces import KKE
 from server import viewkit
@@ -56,3 +56,11 @@ def index() -> str:
         routes=api_routes(),
         example=str(KKE["ketamine"]),
     )
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """The site icon where browsers look for it without a <link> (the SVG the pages name)."""
+    response = send_from_directory(current_app.static_folder or "static", "favicon.svg",
+                                   mimetype="image/svg+xml", max_age=86400)
+    return response

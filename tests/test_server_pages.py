@@ -391,3 +391,37 @@ def test_hedge_segments_merge_and_ignore_case() -> None:
     assert hedge_segments(text, ["studies suggest", "may help", "may"]) == [
         ("Studies suggest", True), (" that ketamine ", False), ("may  help", True), (".", False)]
     assert hedge_segments("plain", []) == [("plain", False)]
+
+
+# --------------------------------------------------------------------------- 404s and the icon
+
+
+@pytest.mark.parametrize("path", ["/nope", "/favicon.png", "/entity", "/static/css/none.css"])
+def test_an_unknown_url_gets_the_sites_404_page(client, path: str) -> None:
+    response = client.get(path, headers={"Accept": BROWSER})
+    assert response.status_code == 404
+    page = html(response)
+    assert 'class="site-header"' in page and 'role="search"' in page
+    assert "<h1>Not found</h1>" in page
+    assert "Content-Security-Policy" in response.headers
+    plain = client.get(path)  # no Accept: a client with no preference gets the page too
+    assert plain.status_code == 404 and plain.mimetype == "text/html"
+
+
+def test_404_of_programs_keeps_one_line(client) -> None:
+    response = client.get("/nope", headers={"Accept": "text/plain"})
+    assert response.status_code == 404 and response.mimetype == "text/plain"
+    api = client.get("/api/nope", headers={"Accept": BROWSER})
+    assert api.status_code == 404 and api.mimetype == "application/json"
+
+
+def test_the_404_page_escapes_the_path(client) -> None:
+    page = client.get("/x" + PAYLOAD, headers={"Accept": BROWSER}).get_data(as_text=True)
+    assert PAYLOAD not in page and "&lt;script&gt;" in page
+
+
+def test_favicon_ico_is_the_site_icon(client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    assert response.data == (ROOT / "server" / "static" / "favicon.svg").read_bytes()
