@@ -115,6 +115,8 @@ def test_editor_runs_a_named_query_offline(browser: WebDriver, live_server: str)
     cells = wait_for(browser, lambda d: [c.text for c in d.find_elements(
         By.CSS_SELECTOR, ".tabPanel.active .yasr table tbody td") if c.text])
     assert any("treatment-resistant depression" in c for c in cells), cells
+    assert not [c for c in cells if "^^" in c or "XMLSchema" in c], cells  # plain values
+    assert any(c.strip().isdigit() for c in cells), cells  # the ranks, as "5"
     time.sleep(0.3)
     browser.save_screenshot(str(SHOTS / "editor.png"))
     assert_only_local(browser, live_server)

@@ -48,7 +48,7 @@ def test_entity_page_shows_names_types_xrefs_and_relations(client) -> None:
 
 def test_evidence_marks_hedge_words_certainty_document_and_offsets(client) -> None:
     page = html(client.get("/entity/treatment-resistant-depression"))
-    assert '<mark class="hedge" title="hedge cue">remarkable success</mark>' in page
+    assert '<mark class="hedge" title="certainty cue">remarkable success</mark>' in page
     assert "cert-supported" in page and ">supported</span>" in page
     assert 'href="/document/ketamine-uses"' in page
     assert "characters 0–72" in page
@@ -92,7 +92,7 @@ def test_every_minted_namespace_resolves(client, path: str) -> None:
 
 def test_claim_page_shows_its_own_evidence(client) -> None:
     page = html(client.get("/claim/ketamine-uses/9b8c7d6e5f4a3b2c"))
-    assert '<mark class="hedge" title="hedge cue">shows promise</mark>' in page
+    assert '<mark class="hedge" title="certainty cue">shows promise</mark>' in page
     assert "cert-promising" in page
 
 
@@ -425,3 +425,95 @@ def test_favicon_ico_is_the_site_icon(client) -> None:
     assert response.status_code == 200
     assert response.mimetype == "image/svg+xml"
     assert response.data == (ROOT / "server" / "static" / "favicon.svg").read_bytes()
+
+
+# --------------------------------------------------------------------------- labels a reader sees
+
+SECOND_CLAIM = """\
+@prefix kkg: <https://w3id.org/ketamine-kg/ontology/> .
+@prefix kke: <https://w3id.org/ketamine-kg/entity/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/ketamine-kg/claim/x/0000000000000002> a kkg:Claim ;
+  rdfs:label "ketamine cures treatment-resistant depression" ;
+  kkg:claimSubject kke:ketamine ; kkg:claimObject kke:treatment-resistant-depression ;
+  kkg:claimPredicate "https://w3id.org/ketamine-kg/ontology/treats"^^xsd:anyURI ;
+  kkg:hasCertainty kkg:promising ; kkg:negated false ;
+  kkg:inSentence <https://w3id.org/ketamine-kg/document/x/sentence/0-40> .
+<https://w3id.org/ketamine-kg/document/x/sentence/0-40> a kkg:Sentence ;
+  kkg:text "Ketamine may also help a second time." .
+<https://w3id.org/ketamine-kg/use/ketamine/treatment-resistant-depression>
+  kkg:supportedBy <https://w3id.org/ketamine-kg/claim/x/0000000000000002> .
+"""
+
+
+@pytest.fixture
+def second_claim_client(app_factory, tmp_path):  # noqa: ANN201 - a Flask test client
+    extra = tmp_path / "second-claim.ttl"
+    extra.write_text(SECOND_CLAIM, encoding="utf-8")
+    sample = app_factory().config["KKG_DATA_FILES"]
+    return app_factory(KKG_DATA_FILES=f"{sample}:{extra}").test_client()
+
+
+def test_certainty_words_are_called_certainty_cues(client) -> None:
+    page = html(client.get("/entity/treatment-resistant-depression"))
+    assert "Certainty cue: “remarkable success”" in page
+    assert "Hedge cue" not in page and 'title="hedge cue"' not in page
+
+
+def test_claim_page_names_sentence_and_predicate_not_iris(client) -> None:
+    page = html(client.get("/claim/ketamine-uses/3f2a9c01d4e5b6a7"))
+    sentence = re.search(r"kkg:inSentence</a></td>\s*<td>(.*?)</td>", page, re.S)
+    assert sentence, page
+    assert 'href="/document/ketamine-uses/sentence/0-72"' in sentence.group(1)
+    text = "Ketamine has shown remarkable success in treatment-resistant depression."
+    assert text in sentence.group(1)
+    predicate = re.search(r"kkg:claimPredicate</a></td>\s*<td>(.*?)</td>", page, re.S)
+    assert predicate, page
+    assert '<a href="/ontology/treats"' in predicate.group(1)
+    assert ">treats</a>" in predicate.group(1)
+    assert ">https://w3id.org/ketamine-kg/ontology/treats<" not in page
+
+
+def test_claim_title_uses_the_relations_own_label(second_claim_client) -> None:
+    page = html(second_claim_client.get("/claim/x/0000000000000002"))
+    assert "<h1>ketamine treats treatment-resistant depression</h1>" in page  # not "cures"
+    assert '<span class="predicate">treats</span>' in page  # the evidence line says the same
+
+
+def test_supporting_claims_with_one_label_differ_by_their_sentence(second_claim_client) -> None:
+    page = html(second_claim_client.get("/use/ketamine/treatment-resistant-depression"))
+    rows = re.findall(r"kkg:supportedBy</a></td>\s*<td>(.*?)</td>", page, re.S)
+    assert len(rows) == 2, rows
+    assert any("Ketamine has shown remarkable success" in row for row in rows)
+    assert any("Ketamine may also help a second time." in row for row in rows)
+
+
+def test_search_shows_type_labels_and_no_tier_words(client) -> None:
+    page = html(client.get("/search?q=ket"))
+    assert '<span class="tag" title="kkg:Drug">drug</span>' in page
+    assert ">kkg:Drug<" not in page
+    assert "prefix" not in page.split("<ol", 1)[1]
+
+
+def test_home_counts_distinct_triples_and_named_graphs(app_factory, tmp_path,
+                                                      sample_store) -> None:
+    extra = tmp_path / "again.trig"  # a triple the sample has, stated again in a second graph
+    extra.write_text(
+        "<https://w3id.org/ketamine-kg/graph/document/again> {\n"
+        "  <https://w3id.org/ketamine-kg/entity/ketamine>\n"
+        "    <https://w3id.org/ketamine-kg/ontology/treats>\n"
+        "    <https://w3id.org/ketamine-kg/entity/treatment-resistant-depression> .\n}\n",
+        encoding="utf-8")
+    sample = app_factory().config["KKG_DATA_FILES"]
+    page = html(app_factory(KKG_DATA_FILES=f"{sample}:{extra}").test_client().get("/"))
+    triples = len({(q.subject, q.predicate, q.object) for q in sample_store._store})
+    graphs = len(sample_store.graphs()) + 1
+    assert (f"{triples:,} distinct statements in the default graph, the union of\n"
+            f"     {graphs} named graphs") in page
+
+
+def test_home_api_table_prints_code_not_backticks(client) -> None:
+    page = html(client.get("/"))
+    assert "``" not in page
+    assert "<code>servers</code>" in page
