@@ -517,3 +517,27 @@ def test_home_api_table_prints_code_not_backticks(client) -> None:
     page = html(client.get("/"))
     assert "``" not in page
     assert "<code>servers</code>" in page
+
+
+# --------------------------------------------------------------------------- graph view data
+
+
+def test_graph_focus_costs_a_fixed_number_of_queries(app_factory, monkeypatch) -> None:
+    """Centred on a node, the view runs the same few queries however many neighbours it has
+    (it used to run one per neighbour); the edges among the neighbours are still there."""
+    from server import graph_data
+
+    ran: list[str] = []
+    real = graph_data.run_view
+
+    def counting(name: str, **iris: str) -> list:
+        ran.append(name)
+        return real(name, **iris)
+
+    monkeypatch.setattr(graph_data, "run_view", counting)
+    data = app_factory().test_client().get("/graph/data?focus=kke:ketamine").get_json()
+    assert len(ran) <= 4, ran
+    use = "https://w3id.org/ketamine-kg/use/ketamine/treatment-resistant-depression"
+    ring = [e for e in data["edges"] if e["source"] == use
+            and e["target"] == KKE + "treatment-resistant-depression"]
+    assert [e["predicate"] for e in ring] == [KKG + "forIndication"]  # use → indication
