@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from rdflib.namespace import DC, DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from graph.namespaces import KKG, OBO, OBOINOWL
+from server.entity_summary import SentenceGroup, Summary, group_by_sentence, load_summary
 from server.store import get_store
 from server.viewkit import (
     Row,
@@ -30,6 +31,7 @@ from server.xrefs import Xref, xref_link
 
 LABELS = {str(RDFS.label), str(SKOS.prefLabel)}
 CLAIM_TYPE = str(KKG.Claim)
+USES_DRUG = str(KKG.usesDrug)
 TITLES = {str(DCTERMS.title), str(DC.title)}  # a label for things that only have a title
 SYNONYMS = {
     str(OBOINOWL.hasExactSynonym): "exact",
@@ -111,6 +113,8 @@ class EntityPage:
     outgoing: list[Statement] = field(default_factory=list)
     incoming: list[Statement] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    summary: Summary = field(default_factory=Summary)
+    sentences: list[SentenceGroup] = field(default_factory=list)  # the evidence, folded
     graph_statements: int | None = None  # set when the IRI names a graph of the store
     graph_subjects: int | None = None
 
@@ -172,6 +176,12 @@ def load_entity(iri: str) -> EntityPage | None:
         for row in incoming
     ]
     page.evidence = load_evidence(iri)
+    page.sentences = group_by_sentence(page.evidence)
+    shown = {e.claim.iri for e in page.evidence}  # a claim in the evidence is not listed again
+    page.incoming = [s for s in page.incoming if s.other.iri not in shown]
+    if any(s.predicate.iri == USES_DRUG for s in page.incoming) or any(
+            e.subject.iri == iri for e in page.evidence):  # a drug, or what acts like one
+        page.summary = load_summary(iri, page.evidence, node)
     if CLAIM_TYPE in {t.iri for t in page.types} and len(page.evidence) == 1:
         page.label = statement_text(page.evidence[0])  # the words its evidence line uses
     return page

@@ -286,3 +286,25 @@ def test_the_panel_never_covers_the_clicked_node(browser: WebDriver, seed_server
     time.sleep(0.3)
     where = browser.execute_script(PANEL_COVERS_JS, rightmost)
     assert not where["covered"] and where["inside"], where
+
+
+def test_drug_page_leads_with_a_summary_and_folds_evidence(browser: WebDriver,
+                                                           seed_server: str) -> None:
+    browser.get(seed_server + "/entity/ketamine")
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.save_screenshot(str(SHOTS / "entity-drug.png"))
+    assert height < 4500, height  # was ~12,000 px of flat claims
+    order = browser.execute_script("""
+        const ids = [...document.querySelectorAll('main section')].map(s => s.id);
+        return ids;""")
+    assert order.index("summary") < order.index("evidence"), order
+    summary = browser.find_element(By.ID, "summary").text
+    assert "treatment-resistant depression" in summary and "intravenous infusion" in summary
+    assert "NMDA receptor" in summary and "Adverse effects" in summary
+    sentence = "Its capacity to maintain cardiovascular stability and respiratory function"
+    folds = [d for d in browser.find_elements(By.CSS_SELECTOR, "#evidence details")
+             if sentence in d.text]
+    assert len(folds) == 1  # one fold for the sentence, not one block per claim
+    folds[0].find_element(By.TAG_NAME, "summary").click()
+    claims = folds[0].find_elements(By.CSS_SELECTOR, "ul.claims li")
+    assert len(claims) == 3, [c.text for c in claims]

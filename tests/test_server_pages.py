@@ -541,3 +541,37 @@ def test_graph_focus_costs_a_fixed_number_of_queries(app_factory, monkeypatch) -
     ring = [e for e in data["edges"] if e["source"] == use
             and e["target"] == KKE + "treatment-resistant-depression"]
     assert [e["predicate"] for e in ring] == [KKG + "forIndication"]  # use → indication
+
+
+# --------------------------------------------------------------------------- a drug's page
+
+SAME_SENTENCE = """\
+@prefix kkg: <https://w3id.org/ketamine-kg/ontology/> .
+@prefix kke: <https://w3id.org/ketamine-kg/entity/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/ketamine-kg/claim/x/0000000000000003> a kkg:Claim ;
+  kkg:claimSubject kke:ketamine ; kkg:claimObject kke:chronic-pain ;
+  kkg:claimPredicate "https://w3id.org/ketamine-kg/ontology/treats"^^xsd:anyURI ;
+  kkg:hasCertainty kkg:supported ; kkg:negated false ;
+  kkg:inSentence <https://w3id.org/ketamine-kg/document/ketamine-uses/sentence/0-72> .
+"""
+
+
+def test_drug_page_leads_with_uses_and_folds_claims_by_sentence(app_factory, tmp_path) -> None:
+    extra = tmp_path / "same-sentence.ttl"
+    extra.write_text(SAME_SENTENCE, encoding="utf-8")
+    sample = app_factory().config["KKG_DATA_FILES"]
+    page = html(app_factory(KKG_DATA_FILES=f"{sample}:{extra}").test_client()
+                .get("/entity/ketamine"))
+    assert page.index('id="summary"') < page.index('id="evidence"')
+    uses = page.split('<table class="uses">', 1)[1].split("</table>", 1)[0]
+    trd = uses.split("</tr>")[1]  # firmest first: supported TRD before promising chronic pain
+    assert 'href="/entity/treatment-resistant-depression"' in trd and "cert-supported" in trd
+    assert 'href="/entity/intravenous-infusion"' in trd  # its route
+    assert "cert-promising" in uses.split("</tr>")[2]
+    sentence = "Ketamine has shown remarkable success in treatment-resistant depression."
+    evidence = page.split('id="evidence"', 1)[1]
+    assert evidence.count("remarkable success</mark> in treatment-resistant depression.") == 1
+    fold = evidence.split("<details", 2)[1]
+    assert sentence.split(" remarkable")[0] in fold and "2 claims" in fold
+    assert fold.count('<li class="statement">') == 2
