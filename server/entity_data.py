@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib.namespace import DC, DCTERMS, OWL, RDF, RDFS, SKOS
+import pyoxigraph as ox
+from rdflib.namespace import DC, DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
-from graph.namespaces import OBO, OBOINOWL
+from graph.namespaces import KKG, OBO, OBOINOWL
+from server.entity_summary import SentenceGroup, Summary, group_by_sentence, load_summary
 from server.store import get_store
 from server.viewkit import (
     Row,
@@ -28,6 +30,8 @@ from server.viewkit import (
 from server.xrefs import Xref, xref_link
 
 LABELS = {str(RDFS.label), str(SKOS.prefLabel)}
+CLAIM_TYPE = str(KKG.Claim)
+USES_DRUG = str(KKG.usesDrug)
 TITLES = {str(DCTERMS.title), str(DC.title)}  # a label for things that only have a title
 SYNONYMS = {
     str(OBOINOWL.hasExactSynonym): "exact",
@@ -42,6 +46,7 @@ MATCHES = {str(SKOS.exactMatch): "exact match", str(SKOS.closeMatch): "close mat
            str(SKOS.broadMatch): "broad match", str(SKOS.narrowMatch): "narrow match",
            str(OWL.sameAs): "same as"}
 HIDDEN_TYPES = {str(OWL.NamedIndividual)}
+ANY_URI = str(XSD.anyURI)  # a claim names its predicate with such a literal
 LONG_TEXT = 300  # attribute values longer than this are folded away on the page
 
 
@@ -53,6 +58,7 @@ class Node:
     iri: str | None = None
     link: str | None = None
     curie: str = ""
+    note: str = ""  # a claim's sentence: two claims with the same label differ by it
 
     @property
     def long(self) -> bool:
@@ -107,20 +113,40 @@ class EntityPage:
     outgoing: list[Statement] = field(default_factory=list)
     incoming: list[Statement] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    summary: Summary = field(default_factory=Summary)
+    sentences: list[SentenceGroup] = field(default_factory=list)  # the evidence, folded
     graph_statements: int | None = None  # set when the IRI names a graph of the store
     graph_subjects: int | None = None
 
 
-def node(term: object, label: object = None) -> Node:
-    """Turn a result term (and its optional label) into something a template can print."""
+def node(term: object, label: object = None, note: object = None) -> Node:
+    """Turn a result term (and its optional label) into something a template can print.
+
+    An ``xsd:anyURI`` literal names a resource (a claim's predicate), so it is shown and
+    linked as that resource, not as the raw IRI text.
+    """
     if term is None:
         return Node("")
+    if is_any_uri(term):
+        term = ox.NamedNode(value(term) or "")
     if is_iri(term):
         iri = value(term) or ""
-        return Node(display_label(value(label), iri), iri, href(iri), curie(iri))
+        return Node(display_label(value(label), iri), iri, href(iri), curie(iri),
+                    value(note) or "")
     if is_blank(term):
         return Node("(anonymous node)")
     return Node(value(term) or "")
+
+
+def is_any_uri(term: object) -> bool:
+    """Whether a term is an ``xsd:anyURI`` literal holding a valid IRI."""
+    if not isinstance(term, ox.Literal) or term.datatype.value != ANY_URI:
+        return False
+    try:
+        ox.NamedNode(term.value)
+    except ValueError:
+        return False
+    return True
 
 
 def _truthy(term: object) -> bool:
@@ -145,12 +171,30 @@ def load_entity(iri: str) -> EntityPage | None:
     page.label = display_label(labels[0] if labels else (titles[0] if titles else None), iri)
     page.other_labels = labels[1:]
     page.incoming = [
-        Statement(node(row["p"], row["pLabel"]), node(row["s"], row["sLabel"]),
+        Statement(node(row["p"], row["pLabel"]), node(row["s"], row["sLabel"], row["sSentence"]),
                   _truthy(row["asserted"]))
         for row in incoming
     ]
     page.evidence = load_evidence(iri)
+    page.sentences = group_by_sentence(page.evidence)
+    shown = {e.claim.iri for e in page.evidence}  # a claim in the evidence is not listed again
+    page.incoming = [s for s in page.incoming if s.other.iri not in shown]
+    if any(s.predicate.iri == USES_DRUG for s in page.incoming) or any(
+            e.subject.iri == iri for e in page.evidence):  # a drug, or what acts like one
+        page.summary = load_summary(iri, page.evidence, node)
+    if CLAIM_TYPE in {t.iri for t in page.types} and len(page.evidence) == 1:
+        page.label = statement_text(page.evidence[0])  # the words its evidence line uses
     return page
+
+
+def statement_text(evidence: Evidence) -> str:
+    """"ketamine bears role anaesthetic": subject, the property's own label, object.
+
+    A claim's page is titled with this rather than the claim's stored label, so that one
+    relation reads the same in the title, the evidence line and the relation tables.
+    """
+    return " ".join(part for part in (evidence.subject.text, evidence.predicate.text,
+                                      evidence.object.text) if part)
 
 
 def is_named_graph(iri: str) -> bool:
@@ -176,8 +220,9 @@ def _sort_statement(page: EntityPage, row: Row, labels: list[str]) -> None:
     elif predicate in MATCHES and is_iri(obj):
         page.matches.append((MATCHES[predicate], node(obj, row["oLabel"])))
     else:
-        statement = Statement(node(row["p"], row["pLabel"]), node(obj, row["oLabel"]),
-                              _truthy(row["asserted"]))
+        label = row["oLabel"] or row["oText"]  # a sentence is named by its text
+        statement = Statement(node(row["p"], row["pLabel"]),
+                              node(obj, label, row["oSentence"]), _truthy(row["asserted"]))
         if is_iri(obj) or is_blank(obj):
             page.outgoing.append(statement)
         else:

@@ -17,13 +17,15 @@ from __future__ import annotations
 import json
 import logging
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from graph.errors import KGError, ServiceBusyError
 from server.negotiation import prefers_json
+from server.viewkit import add_security_headers
 
 _JSON_BY_DEFAULT = ("/api/", "/openapi")
+_MACHINE_PATHS = ("/api", "/openapi", "/sparql")  # their 404s keep the one-line shape
 _KEPT_HEADERS = ("allow", "retry-after", "www-authenticate")
 _MAX_MESSAGE = 1000
 
@@ -70,12 +72,31 @@ def _project_error(exc: KGError) -> Response:
 def _http_error(exc: HTTPException) -> Response | HTTPException:
     if exc.code is None or exc.code < 400:
         return exc  # redirects raised as exceptions pass through unchanged
+    if exc.code == 404 and _wants_page():
+        return _not_found_page()
     default = type(exc).description
     message = exc.description if exc.description and exc.description != default else (
         f"{exc.name}: {exc.description or ''}".rstrip(": "))
     headers = {name: value for name, value in exc.get_headers()
                if name.lower() in _KEPT_HEADERS}
     return error_response(exc.code, message, headers)
+
+
+def _wants_page() -> bool:
+    """Whether a 404 should be the site's page: a page URL asked for by a browser (or by a
+    client that states no preference), not a program asking the API for plain text or JSON."""
+    if request.path.startswith(_MACHINE_PATHS):
+        return False
+    best = request.accept_mimetypes.best_match(["text/html", "text/plain", "application/json"])
+    return best in (None, "text/html")
+
+
+def _not_found_page() -> Response:
+    """The site's own 404 page (header, search, links) instead of Werkzeug's bare text."""
+    html = render_template("errors/not_found.html", path=request.path)
+    response = Response(html, status=404, mimetype="text/html")
+    response.headers["Vary"] = "Accept"
+    return add_security_headers(response)  # a page: the pages' CSP applies
 
 
 def _unexpected_error(exc: Exception) -> Response:

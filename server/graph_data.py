@@ -97,6 +97,16 @@ class GraphBuilder:
             return
         self.add_node(s, row["sLabel"], row["sTypes"], row["sCertainty"])
         self.add_node(o, row["oLabel"], row["oTypes"], row["oCertainty"])
+        self._add_edge(s, p, o, row)
+
+    def add_ring_edge(self, row: Row, shown: set[str]) -> None:
+        """One row of neighbourhood-ring.rq: an edge between two nodes already drawn, kept
+        when at least one end is shown by default (two claims are not worth an edge)."""
+        s, p, o = value(row["s"]) or "", value(row["p"]) or "", value(row["o"]) or ""
+        if s in self.nodes and o in self.nodes and (s in shown or o in shown):
+            self._add_edge(s, p, o, row)
+
+    def _add_edge(self, s: str, p: str, o: str, row: Row) -> None:
         key = f"{s} {p} {o}"
         if key not in self.edges:
             self.edges[key] = {  # a short id that stays the same across requests
@@ -195,7 +205,9 @@ def neighbourhood(focus: str, depth: int = 1) -> dict[str, Any] | None:
     """The nodes within ``depth`` edges of ``focus``; None if the graph does not know it.
 
     Expansion goes through shown-by-default nodes only: walking through claims would pull in
-    every claim of every document within two steps.
+    every claim of every document within two steps. At depth 1 (the view's usual start) the
+    whole ring costs two queries, the edges of the focus and the edges among its neighbours,
+    whatever the number of neighbours; deeper rings are expanded node by node.
     """
     builder = GraphBuilder()
     info = run_view("node-info", node=focus)
@@ -203,6 +215,25 @@ def neighbourhood(focus: str, depth: int = 1) -> dict[str, Any] | None:
         return None
     builder.add_node(focus, info[0]["label"], info[0]["types"], info[0]["certainty"])
     hidden = {c.key for c in categories() if c.hidden}
+    if depth == 1:
+        _first_ring(builder, focus, hidden)
+    else:
+        _rings(builder, focus, depth, hidden)
+    builder.attach_evidence()
+    return builder.as_json(focus)
+
+
+def _first_ring(builder: GraphBuilder, focus: str, hidden: set[str]) -> None:
+    """The focus's edges, then the edges among its neighbours: two queries in all."""
+    for row in run_view("neighbourhood", focus=focus):
+        builder.add_edge_row(row)
+    shown = {iri for iri, node in builder.nodes.items() if node["category"] not in hidden}
+    for row in run_view("neighbourhood-ring", focus=focus):
+        builder.add_ring_edge(row, shown)
+
+
+def _rings(builder: GraphBuilder, focus: str, depth: int, hidden: set[str]) -> None:
+    """Deeper views: each ring expanded node by node, then the outermost ring's own edges."""
     frontier, seen = [focus], {focus}
     for _ in range(depth):
         next_frontier: list[str] = []
@@ -219,8 +250,6 @@ def neighbourhood(focus: str, depth: int = 1) -> dict[str, Any] | None:
     for iri in frontier:  # the edges among the outermost ring, without new nodes
         for row in run_view("neighbourhood", focus=iri):
             builder.add_edge_row(row, known_only=True)
-    builder.attach_evidence()
-    return builder.as_json(focus)
 
 
 def whole_graph() -> dict[str, Any]:

@@ -73,5 +73,6 @@ def search() -> Response | str:
         response = jsonify([hit_json(h) for h in hits])
         response.headers["Vary"] = "Accept"
         return response
+    type_labels = get_store().labels({t for hit in hits for t in hit.entry.types})
     return render_template("search/results.html", search_query=query, hits=hits,
-                           tier_names=TIER_NAMES)
+                           tier_names=TIER_NAMES, type_labels=type_labels)

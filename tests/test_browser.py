@@ -115,6 +115,8 @@ def test_editor_runs_a_named_query_offline(browser: WebDriver, live_server: str)
     cells = wait_for(browser, lambda d: [c.text for c in d.find_elements(
         By.CSS_SELECTOR, ".tabPanel.active .yasr table tbody td") if c.text])
     assert any("treatment-resistant depression" in c for c in cells), cells
+    assert not [c for c in cells if "^^" in c or "XMLSchema" in c], cells  # plain values
+    assert any(c.strip().isdigit() for c in cells), cells  # the ranks, as "5"
     time.sleep(0.3)
     browser.save_screenshot(str(SHOTS / "editor.png"))
     assert_only_local(browser, live_server)
@@ -177,6 +179,37 @@ def test_graph_filters_hide_and_show(browser: WebDriver, live_server: str) -> No
     assert hidden
 
 
+PANEL_COVERS_JS = """
+const node = window.kkgGraph.getElementById(arguments[0]);
+const box = node.renderedBoundingBox({includeLabels: true});
+const canvas = window.kkgGraph.container().getBoundingClientRect();
+const panel = document.getElementById('graph-panel').getBoundingClientRect();
+const x1 = canvas.left + box.x1, x2 = canvas.left + box.x2;
+const y1 = canvas.top + box.y1, y2 = canvas.top + box.y2;
+return {covered: x1 < panel.right && panel.left < x2 && y1 < panel.bottom && panel.top < y2,
+        inside: x1 >= canvas.left && x2 <= canvas.right && y1 >= canvas.top && y2 <= canvas.bottom,
+        node: [x1, y1, x2, y2], panel: [panel.left, panel.top, panel.right, panel.bottom]};
+"""
+
+
+def click_node(driver: WebDriver, iri: str) -> None:
+    point = driver.execute_script(
+        "return window.kkgGraph.getElementById(arguments[0]).renderedPosition()", iri)
+    click_at(driver, driver.find_element(By.ID, "cy"), point["x"], point["y"])
+
+
+def test_a_node_with_nothing_more_says_so(browser: WebDriver, live_server: str) -> None:
+    browser.get(live_server + "/graph?focus=kke:ketamine")
+    wait_for(browser, graph_ready)
+    use = "https://w3id.org/ketamine-kg/use/ketamine/chronic-pain"  # its neighbours are drawn
+    before = browser.execute_script("return window.kkgGraph.nodes(':visible').length")
+    click_node(browser, use)
+    panel = browser.find_element(By.ID, "graph-panel")
+    wait_for(browser, lambda d: "nothing more to show" in panel.text)
+    assert browser.execute_script("return window.kkgGraph.nodes(':visible').length") == before
+    browser.save_screenshot(str(SHOTS / "graph-nothing-more.png"))
+
+
 # --------------------------------------------------------------------------- an entity page
 
 
@@ -233,3 +266,45 @@ def test_seed_graph_layout_has_no_overlaps(browser: WebDriver, seed_server: str,
     assert layout["nodes"] >= 20, layout
     assert layout["overlaps"] == 0, layout
     assert layout["zoom"] >= 0.6, layout  # labels stay readable without zooming in
+
+
+def test_the_panel_never_covers_the_clicked_node(browser: WebDriver, seed_server: str) -> None:
+    browser.get(seed_server + "/graph?focus=kke:ketamine")
+    wait_for(browser, graph_ready)
+    rightmost = browser.execute_script("""
+        const nodes = window.kkgGraph.nodes(':visible').sort(
+          (a, b) => b.renderedPosition().x - a.renderedPosition().x);
+        return nodes[0].id();""")  # the node the panel is most likely to hide
+    click_node(browser, rightmost)
+    panel = browser.find_element(By.ID, "graph-panel")
+    wait_for(browser, lambda d: "loading" not in panel.text and panel.is_displayed())
+    time.sleep(0.3)
+    where = browser.execute_script(PANEL_COVERS_JS, rightmost)
+    browser.save_screenshot(str(SHOTS / "graph-panel-clear.png"))
+    assert not where["covered"] and where["inside"], where
+    browser.find_element(By.ID, "graph-relayout").click()  # a new layout keeps it clear too
+    time.sleep(0.3)
+    where = browser.execute_script(PANEL_COVERS_JS, rightmost)
+    assert not where["covered"] and where["inside"], where
+
+
+def test_drug_page_leads_with_a_summary_and_folds_evidence(browser: WebDriver,
+                                                           seed_server: str) -> None:
+    browser.get(seed_server + "/entity/ketamine")
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.save_screenshot(str(SHOTS / "entity-drug.png"))
+    assert height < 4500, height  # was ~12,000 px of flat claims
+    order = browser.execute_script("""
+        const ids = [...document.querySelectorAll('main section')].map(s => s.id);
+        return ids;""")
+    assert order.index("summary") < order.index("evidence"), order
+    summary = browser.find_element(By.ID, "summary").text
+    assert "treatment-resistant depression" in summary and "intravenous infusion" in summary
+    assert "NMDA receptor" in summary and "Adverse effects" in summary
+    sentence = "Its capacity to maintain cardiovascular stability and respiratory function"
+    folds = [d for d in browser.find_elements(By.CSS_SELECTOR, "#evidence details")
+             if sentence in d.text]
+    assert len(folds) == 1  # one fold for the sentence, not one block per claim
+    folds[0].find_element(By.TAG_NAME, "summary").click()
+    claims = folds[0].find_elements(By.CSS_SELECTOR, "ul.claims li")
+    assert len(claims) == 3, [c.text for c in claims]

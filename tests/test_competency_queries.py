@@ -106,3 +106,18 @@ def test_csv_answers_parse_back(seed_home: Path) -> None:
         text = _answer_csv(name, {}, seed_home)
         rows = list(csv.reader(io.StringIO(text)))
         assert rows and all(len(row) == len(rows[0]) for row in rows)
+
+
+def test_adverse_effects_default_to_the_drug_of_the_default_build(tmp_path: Path) -> None:
+    """Without a parameter, adverse-effects asks about ketamine, the drug corpus/ is about:
+    an article that names ketamine's side effects gets them (psilocybin's would not)."""
+    from graph.build import build
+
+    article = tmp_path / "ketamine-safety.txt"
+    article.write_text("Ketamine Safety\n\nCommon side effects of ketamine include headache and "
+                       "nausea during the infusion.\n", encoding="utf-8")
+    build([article], tmp_path / "home", fresh=True, reason=False)
+    assert QUERIES["adverse-effects"].params[0].default == "kke:ketamine"
+    columns, rows = run_named("adverse-effects", {}, tmp_path / "home")
+    effects = sorted(str(row["effectLabel"]) for row in rows)
+    assert effects == ["headache", "nausea"], rows

@@ -48,7 +48,7 @@ def test_entity_page_shows_names_types_xrefs_and_relations(client) -> None:
 
 def test_evidence_marks_hedge_words_certainty_document_and_offsets(client) -> None:
     page = html(client.get("/entity/treatment-resistant-depression"))
-    assert '<mark class="hedge" title="hedge cue">remarkable success</mark>' in page
+    assert '<mark class="hedge" title="certainty cue">remarkable success</mark>' in page
     assert "cert-supported" in page and ">supported</span>" in page
     assert 'href="/document/ketamine-uses"' in page
     assert "characters 0–72" in page
@@ -92,7 +92,7 @@ def test_every_minted_namespace_resolves(client, path: str) -> None:
 
 def test_claim_page_shows_its_own_evidence(client) -> None:
     page = html(client.get("/claim/ketamine-uses/9b8c7d6e5f4a3b2c"))
-    assert '<mark class="hedge" title="hedge cue">shows promise</mark>' in page
+    assert '<mark class="hedge" title="certainty cue">shows promise</mark>' in page
     assert "cert-promising" in page
 
 
@@ -391,3 +391,187 @@ def test_hedge_segments_merge_and_ignore_case() -> None:
     assert hedge_segments(text, ["studies suggest", "may help", "may"]) == [
         ("Studies suggest", True), (" that ketamine ", False), ("may  help", True), (".", False)]
     assert hedge_segments("plain", []) == [("plain", False)]
+
+
+# --------------------------------------------------------------------------- 404s and the icon
+
+
+@pytest.mark.parametrize("path", ["/nope", "/favicon.png", "/entity", "/static/css/none.css"])
+def test_an_unknown_url_gets_the_sites_404_page(client, path: str) -> None:
+    response = client.get(path, headers={"Accept": BROWSER})
+    assert response.status_code == 404
+    page = html(response)
+    assert 'class="site-header"' in page and 'role="search"' in page
+    assert "<h1>Not found</h1>" in page
+    assert "Content-Security-Policy" in response.headers
+    plain = client.get(path)  # no Accept: a client with no preference gets the page too
+    assert plain.status_code == 404 and plain.mimetype == "text/html"
+
+
+def test_404_of_programs_keeps_one_line(client) -> None:
+    response = client.get("/nope", headers={"Accept": "text/plain"})
+    assert response.status_code == 404 and response.mimetype == "text/plain"
+    api = client.get("/api/nope", headers={"Accept": BROWSER})
+    assert api.status_code == 404 and api.mimetype == "application/json"
+
+
+def test_the_404_page_escapes_the_path(client) -> None:
+    page = client.get("/x" + PAYLOAD, headers={"Accept": BROWSER}).get_data(as_text=True)
+    assert PAYLOAD not in page and "&lt;script&gt;" in page
+
+
+def test_favicon_ico_is_the_site_icon(client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    assert response.data == (ROOT / "server" / "static" / "favicon.svg").read_bytes()
+
+
+# --------------------------------------------------------------------------- labels a reader sees
+
+SECOND_CLAIM = """\
+@prefix kkg: <https://w3id.org/ketamine-kg/ontology/> .
+@prefix kke: <https://w3id.org/ketamine-kg/entity/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/ketamine-kg/claim/x/0000000000000002> a kkg:Claim ;
+  rdfs:label "ketamine cures treatment-resistant depression" ;
+  kkg:claimSubject kke:ketamine ; kkg:claimObject kke:treatment-resistant-depression ;
+  kkg:claimPredicate "https://w3id.org/ketamine-kg/ontology/treats"^^xsd:anyURI ;
+  kkg:hasCertainty kkg:promising ; kkg:negated false ;
+  kkg:inSentence <https://w3id.org/ketamine-kg/document/x/sentence/0-40> .
+<https://w3id.org/ketamine-kg/document/x/sentence/0-40> a kkg:Sentence ;
+  kkg:text "Ketamine may also help a second time." .
+<https://w3id.org/ketamine-kg/use/ketamine/treatment-resistant-depression>
+  kkg:supportedBy <https://w3id.org/ketamine-kg/claim/x/0000000000000002> .
+"""
+
+
+@pytest.fixture
+def second_claim_client(app_factory, tmp_path):  # noqa: ANN201 - a Flask test client
+    extra = tmp_path / "second-claim.ttl"
+    extra.write_text(SECOND_CLAIM, encoding="utf-8")
+    sample = app_factory().config["KKG_DATA_FILES"]
+    return app_factory(KKG_DATA_FILES=f"{sample}:{extra}").test_client()
+
+
+def test_certainty_words_are_called_certainty_cues(client) -> None:
+    page = html(client.get("/entity/treatment-resistant-depression"))
+    assert "Certainty cue: “remarkable success”" in page
+    assert "Hedge cue" not in page and 'title="hedge cue"' not in page
+
+
+def test_claim_page_names_sentence_and_predicate_not_iris(client) -> None:
+    page = html(client.get("/claim/ketamine-uses/3f2a9c01d4e5b6a7"))
+    sentence = re.search(r"kkg:inSentence</a></td>\s*<td>(.*?)</td>", page, re.S)
+    assert sentence, page
+    assert 'href="/document/ketamine-uses/sentence/0-72"' in sentence.group(1)
+    text = "Ketamine has shown remarkable success in treatment-resistant depression."
+    assert text in sentence.group(1)
+    predicate = re.search(r"kkg:claimPredicate</a></td>\s*<td>(.*?)</td>", page, re.S)
+    assert predicate, page
+    assert '<a href="/ontology/treats"' in predicate.group(1)
+    assert ">treats</a>" in predicate.group(1)
+    assert ">https://w3id.org/ketamine-kg/ontology/treats<" not in page
+
+
+def test_claim_title_uses_the_relations_own_label(second_claim_client) -> None:
+    page = html(second_claim_client.get("/claim/x/0000000000000002"))
+    assert "<h1>ketamine treats treatment-resistant depression</h1>" in page  # not "cures"
+    assert '<span class="predicate">treats</span>' in page  # the evidence line says the same
+
+
+def test_supporting_claims_with_one_label_differ_by_their_sentence(second_claim_client) -> None:
+    page = html(second_claim_client.get("/use/ketamine/treatment-resistant-depression"))
+    rows = re.findall(r"kkg:supportedBy</a></td>\s*<td>(.*?)</td>", page, re.S)
+    assert len(rows) == 2, rows
+    assert any("Ketamine has shown remarkable success" in row for row in rows)
+    assert any("Ketamine may also help a second time." in row for row in rows)
+
+
+def test_search_shows_type_labels_and_no_tier_words(client) -> None:
+    page = html(client.get("/search?q=ket"))
+    assert '<span class="tag" title="kkg:Drug">drug</span>' in page
+    assert ">kkg:Drug<" not in page
+    assert "prefix" not in page.split("<ol", 1)[1]
+
+
+def test_home_counts_distinct_triples_and_named_graphs(app_factory, tmp_path,
+                                                      sample_store) -> None:
+    extra = tmp_path / "again.trig"  # a triple the sample has, stated again in a second graph
+    extra.write_text(
+        "<https://w3id.org/ketamine-kg/graph/document/again> {\n"
+        "  <https://w3id.org/ketamine-kg/entity/ketamine>\n"
+        "    <https://w3id.org/ketamine-kg/ontology/treats>\n"
+        "    <https://w3id.org/ketamine-kg/entity/treatment-resistant-depression> .\n}\n",
+        encoding="utf-8")
+    sample = app_factory().config["KKG_DATA_FILES"]
+    page = html(app_factory(KKG_DATA_FILES=f"{sample}:{extra}").test_client().get("/"))
+    triples = len({(q.subject, q.predicate, q.object) for q in sample_store._store})
+    graphs = len(sample_store.graphs()) + 1
+    assert (f"{triples:,} distinct statements in the default graph, the union of\n"
+            f"     {graphs} named graphs") in page
+
+
+def test_home_api_table_prints_code_not_backticks(client) -> None:
+    page = html(client.get("/"))
+    assert "``" not in page
+    assert "<code>servers</code>" in page
+
+
+# --------------------------------------------------------------------------- graph view data
+
+
+def test_graph_focus_costs_a_fixed_number_of_queries(app_factory, monkeypatch) -> None:
+    """Centred on a node, the view runs the same few queries however many neighbours it has
+    (it used to run one per neighbour); the edges among the neighbours are still there."""
+    from server import graph_data
+
+    ran: list[str] = []
+    real = graph_data.run_view
+
+    def counting(name: str, **iris: str) -> list:
+        ran.append(name)
+        return real(name, **iris)
+
+    monkeypatch.setattr(graph_data, "run_view", counting)
+    data = app_factory().test_client().get("/graph/data?focus=kke:ketamine").get_json()
+    assert len(ran) <= 4, ran
+    use = "https://w3id.org/ketamine-kg/use/ketamine/treatment-resistant-depression"
+    ring = [e for e in data["edges"] if e["source"] == use
+            and e["target"] == KKE + "treatment-resistant-depression"]
+    assert [e["predicate"] for e in ring] == [KKG + "forIndication"]  # use → indication
+
+
+# --------------------------------------------------------------------------- a drug's page
+
+SAME_SENTENCE = """\
+@prefix kkg: <https://w3id.org/ketamine-kg/ontology/> .
+@prefix kke: <https://w3id.org/ketamine-kg/entity/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/ketamine-kg/claim/x/0000000000000003> a kkg:Claim ;
+  kkg:claimSubject kke:ketamine ; kkg:claimObject kke:chronic-pain ;
+  kkg:claimPredicate "https://w3id.org/ketamine-kg/ontology/treats"^^xsd:anyURI ;
+  kkg:hasCertainty kkg:supported ; kkg:negated false ;
+  kkg:inSentence <https://w3id.org/ketamine-kg/document/ketamine-uses/sentence/0-72> .
+"""
+
+
+def test_drug_page_leads_with_uses_and_folds_claims_by_sentence(app_factory, tmp_path) -> None:
+    extra = tmp_path / "same-sentence.ttl"
+    extra.write_text(SAME_SENTENCE, encoding="utf-8")
+    sample = app_factory().config["KKG_DATA_FILES"]
+    page = html(app_factory(KKG_DATA_FILES=f"{sample}:{extra}").test_client()
+                .get("/entity/ketamine"))
+    assert page.index('id="summary"') < page.index('id="evidence"')
+    uses = page.split('<table class="uses">', 1)[1].split("</table>", 1)[0]
+    trd = uses.split("</tr>")[1]  # firmest first: supported TRD before promising chronic pain
+    assert 'href="/entity/treatment-resistant-depression"' in trd and "cert-supported" in trd
+    assert 'href="/entity/intravenous-infusion"' in trd  # its route
+    assert "cert-promising" in uses.split("</tr>")[2]
+    sentence = "Ketamine has shown remarkable success in treatment-resistant depression."
+    evidence = page.split('id="evidence"', 1)[1]
+    assert evidence.count("remarkable success</mark> in treatment-resistant depression.") == 1
+    fold = evidence.split("<details", 2)[1]
+    assert sentence.split(" remarkable")[0] in fold and "2 claims" in fold
+    assert fold.count('<li class="statement">') == 2

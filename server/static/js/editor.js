@@ -8,6 +8,11 @@
   var info = document.getElementById("example-info");
   var first = byName.get(config.first) || config.queries[0];
 
+  // Result tables show plain values ("5", not "5"^^xsd:integer): the table plugin's own
+  // "Simple view" switch, on by default (a reader can still switch it off).
+  var table = Yasgui.Yasr && Yasgui.Yasr.defaults.plugins && Yasgui.Yasr.defaults.plugins.table;
+  if (table) { table.dynamicConfig = Object.assign({ compact: true }, table.dynamicConfig); }
+
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: config.endpoint, method: "POST" },
     copyEndpointOnNewTab: true,

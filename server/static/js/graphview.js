@@ -13,6 +13,7 @@
   var hiddenTypes = new Set();
   var hiddenCertainty = new Set(["inferred"]);
   var expanded = new Set();
+  var newlyShown = new Map();     // node id -> nodes its expansion added that are shown
   var claims = new Map();         // claim IRI -> evidence (sent once per claim)
   var certaintyStyle = {
     established: { color: "#1b7837", width: 4.5, style: "solid" },
@@ -93,20 +94,25 @@
           return body;
         });
       })
-      .then(function (data) { merge(data, around); if (focus) { expanded.add(focus); } })
+      .then(function (data) {
+        var shown = merge(data, around);
+        if (focus) { expanded.add(focus); newlyShown.set(focus, shown); }
+      })
       .catch(function (err) { setStatus("Could not load the graph: " + err.message); });
   }
 
+  /* Add what is new; returns how many of the new nodes the filters let through. */
   function merge(data, around) {
     var origin = around ? around.position() : { x: 0, y: 0 };
     var added = 0;
+    var fresh = [];
     Object.keys(data.claims).forEach(function (iri) { claims.set(iri, data.claims[iri]); });
     cy.batch(function () {
       data.nodes.forEach(function (n) {
         if (cy.getElementById(n.id).nonempty()) { return; }
         added += 1;
-        cy.add({ group: "nodes", data: n, position: {
-          x: origin.x + (Math.random() - 0.5) * 120, y: origin.y + (Math.random() - 0.5) * 120 } });
+        fresh.push(cy.add({ group: "nodes", data: n, position: {
+          x: origin.x + (Math.random() - 0.5) * 120, y: origin.y + (Math.random() - 0.5) * 120 } }));
       });
       data.edges.forEach(function (e) {
         if (cy.getElementById(e.id).nonempty()) { return; }
@@ -122,6 +128,7 @@
     var visible = cy.nodes(":visible").length;
     setStatus(visible + " nodes and " + cy.edges(":visible").length + " edges shown" +
       (cy.nodes().length > visible ? " (" + (cy.nodes().length - visible) + " hidden by filters)." : "."));
+    return fresh.filter(function (n) { return !n.hasClass("filtered"); }).length;
   }
 
   function addCategory(c) {
@@ -157,20 +164,37 @@
 
   function layout(fresh, quiet) {
     if (!quiet) { window.kkgLayout.run(cy, cy.elements().not(".filtered"), fresh); }
+    if (panelNode) { keepClear(panelNode); }
   }
 
   var panelBox = document.getElementById("graph-panel");
+  var panelNode = null;           // the node the panel describes, kept clear of the panel
 
   function openPanel() {
     panel.replaceChildren();
     panelBox.hidden = false;
   }
 
-  function closePanel() { panelBox.hidden = true; }
+  function closePanel() { panelBox.hidden = true; panelNode = null; }
+
+  /* The panel lies over the right of the canvas: pan so that a node (label included) sits
+   * in the part of the canvas left of it, after a click and after a re-layout. */
+  function keepClear(node) {
+    if (panelBox.hidden || node.removed()) { return; }
+    var canvas = cy.container().getBoundingClientRect();
+    var right = panelBox.getBoundingClientRect().left - canvas.left - 16;
+    var box = node.renderedBoundingBox({ includeLabels: true });
+    var dx = 0, dy = 0;
+    if (box.x2 > right) { dx = right - box.x2; }
+    if (box.x1 + dx < 16) { dx = 16 - box.x1; }
+    if (box.y1 < 16) { dy = 16 - box.y1; } else if (box.y2 > canvas.height - 16) { dy = canvas.height - 16 - box.y2; }
+    if (dx || dy) { cy.panBy({ x: dx, y: dy }); }
+  }
 
   function showNode(node) {
     var d = node.data();
     openPanel();
+    panelNode = node;
     var cat = categories.get(d.category);
     panel.appendChild(el("p", cat ? cat.label : d.category, "kicker"));
     panel.appendChild(el("h2", d.label));
@@ -185,13 +209,23 @@
     actions.append(" · ");
     actions.appendChild(link("Centre graph here", config.pageUrl + "?focus=" + encodeURIComponent(d.id)));
     panel.appendChild(actions);
-    panel.appendChild(el("p", node.connectedEdges().length + " edges loaded" +
-      (expanded.has(d.id) ? "; neighbours shown." : "; loading neighbours…"), "muted small"));
+    var more;
+    if (!expanded.has(d.id)) {
+      more = "loading neighbours…";
+    } else if (newlyShown.get(d.id) === 0) {
+      more = "nothing more to show: every neighbour it has is already drawn" +
+        (cy.nodes(".filtered").length ? " or hidden by the filters." : ".");
+    } else {
+      more = "neighbours shown.";
+    }
+    panel.appendChild(el("p", node.connectedEdges().length + " edges loaded; " + more,
+      "muted small node-more"));
   }
 
   function showEdge(edge) {
     var d = edge.data();
     openPanel();
+    panelNode = null;
     panel.appendChild(el("p", "edge", "kicker"));
     var h = el("h2");
     h.append(link(edge.source().data("label"), edge.source().data("href")),
@@ -238,8 +272,9 @@
   cy.on("tap", "node", function (evt) {
     var node = evt.target;
     showNode(node);
+    keepClear(node);
     if (!expanded.has(node.id())) {
-      load(node.id(), node).then(function () { showNode(node); });
+      load(node.id(), node).then(function () { showNode(node); keepClear(node); });
     }
   });
   cy.on("tap", "edge", function (evt) { showEdge(evt.target); });
