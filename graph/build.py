@@ -25,6 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
+import ketamine_kg_data
 from graph.errors import StoreError
 from graph.merge import merge_use_certainty
 from graph.namespaces import INFERRED_GRAPH, MERGED_GRAPH, ONTOLOGY_GRAPH, document_graph
@@ -35,8 +36,8 @@ Progress = Callable[[str], None]
 
 
 def default_corpus() -> Path:
-    """The corpus shipped with the project (``corpus/``)."""
-    return Path(__file__).resolve().parents[1] / "corpus"
+    """The corpus shipped with the project (``corpus/``, in the checkout or the wheel)."""
+    return ketamine_kg_data.corpus_dir()
 
 
 @dataclass

@@ -16,6 +16,7 @@ import click
 
 from graph.errors import KGError
 from graph.store import default_home
+from ketamine_kg_data import ResourceMissingError
 from ontology.java import JavaMissingError
 
 HOME_OPTION = click.option(
@@ -53,7 +54,7 @@ class KGGroup(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except (KGError, JavaMissingError) as exc:
+        except (KGError, JavaMissingError, ResourceMissingError) as exc:
             click.echo(f"ketamine-kg: error: {exc}", err=True)
             sys.exit(1)
         except OSError as exc:  # an unwritable --out, a full disk: say which file, no traceback
