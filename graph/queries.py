@@ -161,11 +161,25 @@ def load_queries(root: Path | None = None) -> dict[str, NamedQuery]:
 
 def get_query(name: str, root: Path | None = None) -> NamedQuery:
     """One named query, or QueryNotFoundError naming the ones that exist."""
-    queries = load_queries(root)
-    if name not in queries:
-        public = ", ".join(n for n, q in queries.items() if q.kind in ("api", "checks"))
-        raise QueryNotFoundError(f"no query named {name!r} (known: {public})")
-    return queries[name]
+    queries = load_public_queries(root)  # at least one, or an error saying where none were
+    every = load_queries(root)
+    if name not in every:
+        raise QueryNotFoundError(f"no query named {name!r} (known: {', '.join(queries)})")
+    return every[name]
+
+
+def load_public_queries(root: Path | None = None) -> dict[str, NamedQuery]:
+    """The api and checks queries by name; QueryNotFoundError when the folder holds none.
+
+    Why an error: an empty list from a wrong ``KKG_QUERIES_DIR`` or a broken install looked
+    like success (``query list`` printed nothing and exited 0).
+    """
+    root = root or queries_dir()
+    public = {n: q for n, q in load_queries(root).items() if q.kind in ("api", "checks")}
+    if not public:
+        raise QueryNotFoundError(f"no named queries in {root}: check KKG_QUERIES_DIR, or "
+                                 "reinstall ketamine-kg")
+    return public
 
 
 def read_query_text(relative: str, root: Path | None = None) -> str:

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from graph.errors import QueryNotFoundError, QuerySyntaxError
 from graph.namespaces import shorten_iri
-from graph.queries import NamedQuery, get_query, load_queries, parse_query_file
+from graph.queries import NamedQuery, get_query, load_public_queries, parse_query_file
 from graph.store import GraphStore
 
 Row = dict[str, str | None]
@@ -97,9 +97,7 @@ def _short(value: str | None) -> str:
 def list_queries() -> str:
     """One line per public query: name, parameters and title."""
     lines = []
-    for name, query in sorted(load_queries().items()):
-        if query.kind not in ("api", "checks"):
-            continue
+    for name, query in sorted(load_public_queries().items()):
         params = " ".join(f"{p.name}={p.default or '?'}" for p in query.params)
         lines.append(f"{name:36} {query.title}" + (f"  [{params}]" if params else ""))
     return "\n".join(lines)

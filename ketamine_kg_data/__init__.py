@@ -29,12 +29,15 @@ CHECKOUT = PACKAGE_DIR.parent
 SHIPPED = ("queries", "corpus")  # top-level folders the build copies into this package
 
 
-class ResourceMissingError(RuntimeError):
+class ResourceMissingError(FileNotFoundError):
     """A runtime file the installation should hold is not there (a broken install).
 
-    Not an OSError: the command line reports it as one line naming what is missing and how
-    to fix it, rather than as a failed read of a path the user never gave.
+    A FileNotFoundError for library callers, but the command line catches it by name and
+    prints its message alone: it names what is missing and how to fix it.
     """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "a runtime file of ketamine-kg is missing"
 
 
 @cache

@@ -150,3 +150,24 @@ def test_build_refuses_two_documents_with_one_id(tmp_path: Path) -> None:
     result = kkg("build", str(tmp_path / "a" / "notes.txt"), str(tmp_path / "b" / "notes.txt"),
                  home=tmp_path / "home")
     assert_one_line_error(result, 1, "rename one")
+
+
+def kkg_env(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """``kkg`` with extra environment variables."""
+    merged = {**os.environ, **env, "KKG_HOME": str(home),
+              "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    return subprocess.run([sys.executable, "-m", "server.cli", *args], cwd=ROOT, env=merged,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.parametrize("args", [["query", "list"], ["query", "conditions-for-drug"]])
+def test_a_folder_without_queries_is_an_error_not_an_empty_answer(
+        seed_home: Path, tmp_path: Path, args: list[str]) -> None:
+    result = kkg_env(*args, home=seed_home, KKG_QUERIES_DIR=str(tmp_path))
+    assert_one_line_error(result, 1, f"no named queries in {tmp_path}", "KKG_QUERIES_DIR")
+
+
+def test_build_missing_a_pipeline_query_says_which_and_creates_nothing(tmp_path: Path) -> None:
+    result = kkg_env("build", home=tmp_path / "home", KKG_QUERIES_DIR=str(tmp_path))
+    assert_one_line_error(result, 1, "class-terms.rq: the pipeline query is missing")
+    assert not (tmp_path / "home").exists()
