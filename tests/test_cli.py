@@ -46,6 +46,15 @@ def bad_inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "empty.txt").write_text("", encoding="utf-8")
     (folder / "blank.txt").write_text("  \n\n\t\n", encoding="utf-8")
     (folder / "broken.rq").write_text("SELECT * WHERE { ?s ?p }", encoding="utf-8")
+    (folder / "zeros.txt").write_bytes(b"\0" * 4096)
+    # an ASCII-only PDF decodes as UTF-8: only its signature tells it apart
+    (folder / "article.pdf").write_bytes(
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    (folder / "update.rq").write_text(
+        "PREFIX kke: <https://w3id.org/ketamine-kg/entity/>\n"
+        "INSERT DATA { kke:ketamine kke:treats kke:everything }\n", encoding="utf-8")
+    (folder / "long-error.rq").write_text("SELECT * WHERE { ?s ?p ?o } ORDER BY\n",
+                                          encoding="utf-8")
     return folder
 
 
@@ -56,6 +65,8 @@ def bad_inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ("latin1.txt", "not UTF-8"),
     ("empty.txt", "empty"),
     ("blank.txt", "empty"),
+    ("zeros.txt", "not a text document (control character U+0000 at offset 0)"),
+    ("article.pdf", "a PDF file, not a text document"),
 ])
 def test_build_refuses_bad_documents(bad_inputs: Path, tmp_path: Path, doc: str,
                                      fragment: str) -> None:
@@ -82,6 +93,21 @@ def test_query_refuses_bad_names_and_parameters(seed_home: Path, args: list[str]
 def test_query_file_with_a_syntax_error(seed_home: Path, bad_inputs: Path) -> None:
     result = kkg("query", str(bad_inputs / "broken.rq"), home=seed_home)
     assert_one_line_error(result, 1, "SPARQL syntax error")
+
+
+def test_query_file_holding_an_update_is_refused_as_the_endpoint_does(
+        seed_home: Path, bad_inputs: Path) -> None:
+    result = kkg("query", str(bad_inputs / "update.rq"), home=seed_home)
+    assert_one_line_error(result, 1, "read-only: SPARQL Update (INSERT) is not accepted")
+    assert "syntax error" not in result.stderr
+
+
+def test_a_long_syntax_error_is_joined_and_cut_with_an_ellipsis(
+        seed_home: Path, bad_inputs: Path) -> None:
+    result = kkg("query", str(bad_inputs / "long-error.rq"), home=seed_home)
+    assert_one_line_error(result, 1, "SPARQL syntax error: error at 2:1: expected one of")
+    message = result.stderr.strip()
+    assert message.endswith("…") and len(message) < 320, message
 
 
 @pytest.mark.parametrize("args", [
