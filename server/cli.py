@@ -80,6 +80,15 @@ def _progress(message: str) -> None:
     click.echo(message, err=True)
 
 
+def format_seconds(seconds: dict[str, float]) -> str:
+    """Stage timings as people read them: ``ontology 1.2 s, extract 0.1 s, …``.
+
+    The report keeps the raw figures (``--report FILE`` writes them as JSON); the terminal
+    line printed Python's dict repr before.
+    """
+    return ", ".join(f"{stage} {value:.1f} s" for stage, value in seconds.items()) or "-"
+
+
 @main.command()
 @click.argument("docs", nargs=-1, type=click.Path(path_type=Path))
 @HOME_OPTION
@@ -104,7 +113,7 @@ def build(docs: tuple[Path, ...], home: Path | None, fresh: bool, no_reason: boo
     if report.kept_documents:
         click.echo(f"kept from the previous graph: {', '.join(report.kept_documents)}")
     click.echo(f"graph: {report.total_quads} quads, {report.inferred_triples} inferred; "
-               f"timings {report.seconds}")
+               f"time: {format_seconds(report.seconds)}")
     if report_path:
         report_path.write_text(json.dumps(asdict(report), indent=2), encoding="utf-8")
 

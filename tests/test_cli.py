@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -150,6 +151,9 @@ def test_build_shows_progress_and_reports_each_document(tmp_path: Path) -> None:
     assert "[1/1] ketamine-uses" in result.stderr
     assert "reasoner:" in result.stderr
     assert "ketamine-uses: 47 claims, 14 uses, 0 candidate terms" in result.stdout
+    assert re.search(r"; time: ontology \d+\.\d s, extract \d+\.\d s, reason \d+\.\d s, "
+                     r"store \d+\.\d s\n", result.stdout), result.stdout
+    assert "{" not in result.stdout
 
 
 def test_check_passes_on_the_seed_graph(seed_home: Path) -> None:
