@@ -201,3 +201,10 @@ def test_build_missing_a_pipeline_query_says_which_and_creates_nothing(tmp_path:
     result = kkg_env("build", home=tmp_path / "home", KKG_QUERIES_DIR=str(tmp_path))
     assert_one_line_error(result, 1, "class-terms.rq: the pipeline query is missing")
     assert not (tmp_path / "home").exists()
+
+
+def test_serve_missing_its_query_files_says_so_in_one_line(seed_home: Path,
+                                                           tmp_path: Path) -> None:
+    result = kkg_env("serve", "--port", "1", home=seed_home, KKG_QUERIES_DIR=str(tmp_path))
+    assert_one_line_error(result, 1, "store-has-data.rq: query file missing")
+    assert result.stderr.endswith("\n")
