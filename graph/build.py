@@ -25,8 +25,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
+import ketamine_kg_data
 from graph.errors import StoreError
 from graph.merge import merge_use_certainty
+from graph.model import Document
 from graph.namespaces import INFERRED_GRAPH, MERGED_GRAPH, ONTOLOGY_GRAPH, document_graph
 from graph.rdfio import graph_to_quads, store_graph_to_rdflib
 from graph.store import CURRENT_LINK, GraphStore, write_home
@@ -35,8 +37,8 @@ Progress = Callable[[str], None]
 
 
 def default_corpus() -> Path:
-    """The corpus shipped with the project (``corpus/``)."""
-    return Path(__file__).resolve().parents[1] / "corpus"
+    """The corpus shipped with the project (``corpus/``, in the checkout or the wheel)."""
+    return ketamine_kg_data.corpus_dir()
 
 
 @dataclass
@@ -73,9 +75,25 @@ def build(
     reason: bool = True,
     progress: Progress = lambda _msg: None,
 ) -> BuildReport:
-    """Extract ``paths`` into the graph in ``home`` and swap the result in atomically."""
+    """Extract ``paths`` into the graph in ``home`` and swap the result in atomically.
+
+    Inputs are read and checked before the home or its lock file is created: a build
+    refused for a bad document or a missing query file leaves nothing behind.
+    """
+    documents = read_inputs(paths)
     with _build_lock(home):
-        return _build_locked(paths, home, fresh=fresh, reason=reason, progress=progress)
+        return _build_locked(documents, home, fresh=fresh, reason=reason, progress=progress)
+
+
+def read_inputs(paths: list[Path]) -> list[Document]:
+    """Every document of ``paths``, and the pipeline's query files, or the first error."""
+    from graph.lexicon import check_pipeline_queries
+    from graph.load import load_documents, refuse_duplicate_ids
+
+    documents = [doc for path in paths for doc in load_documents(path)]
+    refuse_duplicate_ids(documents)
+    check_pipeline_queries()
+    return documents
 
 
 @contextmanager
@@ -84,7 +102,9 @@ def _build_lock(home: Path) -> Iterator[None]:
 
     Why: two builds into one home would each read the previous graph and the later swap
     would silently drop the other's documents. The lock is an flock, so a build killed with
-    kill -9 releases it with its process and never leaves a stale lock behind.
+    kill -9 releases it with its process and never leaves a stale lock behind: the empty
+    ``.build.lock`` file stays (deleting it could let two builds lock two different files),
+    but only a running process can hold it.
     """
     home.mkdir(parents=True, exist_ok=True)
     with (home / ".build.lock").open("a+") as handle:
@@ -100,18 +120,15 @@ def _build_lock(home: Path) -> Iterator[None]:
 
 
 def _build_locked(
-    paths: list[Path], home: Path, *, fresh: bool, reason: bool, progress: Progress
+    documents: list[Document], home: Path, *, fresh: bool, reason: bool, progress: Progress
 ) -> BuildReport:
     """The build proper, run while this process holds the home's build lock."""
     from graph.lexicon import Lexicon
-    from graph.load import load_documents, refuse_duplicate_ids
     from graph.parallel_extract import extract_all
     from ontology import load_ontology_graph
 
     report = BuildReport()
     clock = _Clock(report)
-    documents = [doc for path in paths for doc in load_documents(path)]
-    refuse_duplicate_ids(documents)
     with clock("ontology"):
         ontology_graph = load_ontology_graph()
         lexicon = Lexicon.from_graph(ontology_graph)

@@ -7,6 +7,25 @@ carries the HTTP status it maps to so that both front ends agree on what a failu
 
 from __future__ import annotations
 
+MESSAGE_LIMIT = 240  # characters of an engine's message kept in a one-line error
+
+
+def one_line(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """An engine's message as one line of at most about ``limit`` characters.
+
+    Why: Oxigraph's syntax errors list every token it expected over several lines; the first
+    line alone stopped mid-list with nothing to say so. Lines are joined, and a message still
+    too long is cut after a whole list item (``, ``) and ends with an ellipsis.
+    """
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat.rfind(", ", 0, limit)
+    if cut > limit // 2:
+        return flat[:cut] + ", …"
+    cut = flat.rfind(" ", 0, limit)
+    return flat[:cut if cut > limit // 2 else limit] + " …"
+
 
 class KGError(Exception):
     """Base of every error the project reports to a user (never a bug)."""

@@ -169,7 +169,7 @@ def _inspect(text: str, allowed_graphs: frozenset[str] | None,
     keyword = first.text.upper() if first.kind == "word" else ""
     if keyword in UPDATE_KEYWORDS:
         raise QueryRefusedError(
-            f"this endpoint is read-only: SPARQL Update ({keyword}) is not accepted")
+            f"the graph is read-only: SPARQL Update ({keyword}) is not accepted")
     if keyword not in QueryForm.__members__:
         raise QuerySyntaxError(
             f"expected SELECT, ASK, CONSTRUCT or DESCRIBE at offset {first.offset},"
@@ -296,7 +296,7 @@ def _scan_body(
         keyword = token.text.upper()
         if keyword in UPDATE_KEYWORDS:
             raise QueryRefusedError(
-                f"this endpoint is read-only: SPARQL Update ({keyword}) is not accepted")
+                f"the graph is read-only: SPARQL Update ({keyword}) is not accepted")
         if keyword == "FROM":
             named = index + 1 < len(tokens) and tokens[index + 1].text.upper() == "NAMED"
             target = tokens[index + 2] if named and index + 2 < len(tokens) else (

@@ -26,6 +26,7 @@ import rdflib
 from rdflib import URIRef
 
 from graph.model import Sense
+from ketamine_kg_data import ResourceMissingError
 
 if TYPE_CHECKING:
     from graph.vocab.index import VocabularyIndex
@@ -37,6 +38,7 @@ _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 # the thing: "dextroamphetamine" is related to amphetamine, and DrugBank's label of itself).
 KIND_ORDER = {"label": 0, "exact": 1, "vocabulary": 2, "related": 3, "vocabulary-synonym": 4,
               "abbreviation": 5, "class": 6}
+PIPELINE_QUERIES = ("class-terms.rq", "lexicon.rq")  # under queries/pipeline/
 TERMINAL = ""  # trie key under which a node keeps the senses of the forms ending there
 
 
@@ -150,11 +152,25 @@ class Lexicon:
         return frozenset(found)
 
 
-def _read_query(query_dir: Path, name: str) -> str:
+def check_pipeline_queries(query_dir: Path | None = None) -> None:
+    """Fail now, with ResourceMissingError, if a query the lexicon needs is missing.
+
+    The build calls it before it creates anything in its home, so a broken install or a
+    wrong ``KKG_QUERIES_DIR`` leaves no trace.
+    """
+    for name in PIPELINE_QUERIES:
+        _query_path(query_dir or default_query_dir(), name)
+
+
+def _query_path(query_dir: Path, name: str) -> Path:
     path = query_dir / name
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: the pipeline query is missing")
-    return path.read_text(encoding="utf-8")
+        raise ResourceMissingError(f"{path}: the pipeline query is missing")
+    return path
+
+
+def _read_query(query_dir: Path, name: str) -> str:
+    return _query_path(query_dir, name).read_text(encoding="utf-8")
 
 
 def _rows(store: ox.Store, query: str) -> list[tuple[URIRef | str | None, ...]]:

@@ -10,6 +10,8 @@ the very file that was read.
 from __future__ import annotations
 
 import hashlib
+import re
+from functools import cache
 from pathlib import Path
 
 from rdflib import URIRef
@@ -20,6 +22,37 @@ from graph.namespaces import KKD
 
 SUFFIXES = (".txt", ".md")
 _BOM = "\ufeff"
+FORMATS_FILE = Path(__file__).resolve().parent / "rules" / "binary-formats.tsv"
+# C0 controls other than tab, newlines, vertical tab and form feed, and DEL: text has none,
+# and a file of NUL bytes decodes as valid UTF-8.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+@cache
+def _signatures() -> tuple[tuple[bytes, str], ...]:
+    """(leading bytes, format name) of the non-text formats people mistake for documents."""
+    rows = []
+    for line in FORMATS_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            signature, name = line.split("\t", 1)
+            rows.append((bytes.fromhex(signature), name.strip()))
+    return tuple(rows)
+
+
+def refuse_non_text(path: Path, data: bytes, text: str) -> None:
+    """DocumentError when the file is not text: a known binary format, or control bytes.
+
+    Why: UTF-8 decoding alone accepted a file of NUL bytes and an ASCII-only PDF, which were
+    then built into the graph as documents of "0 claims".
+    """
+    for signature, name in _signatures():
+        if data.startswith(signature):
+            raise DocumentError(f"{path}: {name}, not a text document; extract its text into "
+                                "a .txt or .md file first")
+    control = _CONTROL.search(text)
+    if control:
+        raise DocumentError(f"{path}: not a text document (control character "
+                            f"U+{ord(control.group()):04X} at offset {control.start()})")
 
 
 def load_document(path: Path | str) -> Document:
@@ -44,9 +77,11 @@ def load_document(path: Path | str) -> Document:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        refuse_non_text(path, data, "")  # a PDF is better named than by its first odd byte
         raise DocumentError(
             f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
         ) from exc
+    refuse_non_text(path, data, text)
     if text.startswith(_BOM):
         text = text[len(_BOM):]
     if not text.strip():

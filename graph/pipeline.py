@@ -12,6 +12,7 @@ from pathlib import Path
 
 import rdflib
 
+import ketamine_kg_data
 from graph import anaphora, candidates, certainty, claims, grounding, linking, lists
 from graph.lexicon import Lexicon
 from graph.load import load_documents
@@ -92,7 +93,7 @@ def load_ontology(root: Path | None = None) -> rdflib.Graph:
 
         return load_ontology_graph()
     except (ImportError, AttributeError):
-        root = root or Path(__file__).resolve().parents[1] / "ontology"
+        root = root or ketamine_kg_data.ontology_dir()
         graph = rdflib.Graph()
         for path in sorted([*root.glob("src/*.ttl"), *root.glob("imports/*.ttl")]):
             graph.parse(path, format="turtle")

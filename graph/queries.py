@@ -16,7 +16,6 @@ into the query text, so no value can change what the query does.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+import ketamine_kg_data
 from graph.errors import QueryNotFoundError, QueryParameterError
 from graph.namespaces import expand_curie
 
@@ -35,9 +35,12 @@ _IRI_OK = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 
 
 def queries_dir() -> Path:
-    """Where the query files are: ``$KKG_QUERIES_DIR`` or the project's ``queries/``."""
-    override = os.environ.get("KKG_QUERIES_DIR")
-    return Path(override) if override else Path(__file__).resolve().parents[1] / "queries"
+    """Where the query files are: ``$KKG_QUERIES_DIR`` or the shipped ``queries/``.
+
+    ``ketamine_kg_data`` decides (checkout or installed package), so an installed wheel
+    finds its queries too.
+    """
+    return ketamine_kg_data.queries_dir()
 
 
 @dataclass(frozen=True)
@@ -158,13 +161,35 @@ def load_queries(root: Path | None = None) -> dict[str, NamedQuery]:
 
 def get_query(name: str, root: Path | None = None) -> NamedQuery:
     """One named query, or QueryNotFoundError naming the ones that exist."""
-    queries = load_queries(root)
-    if name not in queries:
-        public = ", ".join(n for n, q in queries.items() if q.kind in ("api", "checks"))
-        raise QueryNotFoundError(f"no query named {name!r} (known: {public})")
-    return queries[name]
+    queries = load_public_queries(root)  # at least one, or an error saying where none were
+    every = load_queries(root)
+    if name not in every:
+        raise QueryNotFoundError(f"no query named {name!r} (known: {', '.join(queries)})")
+    return every[name]
+
+
+def load_public_queries(root: Path | None = None) -> dict[str, NamedQuery]:
+    """The api and checks queries by name; QueryNotFoundError when the folder holds none.
+
+    Why an error: an empty list from a wrong ``KKG_QUERIES_DIR`` or a broken install looked
+    like success (``query list`` printed nothing and exited 0).
+    """
+    root = root or queries_dir()
+    public = {n: q for n, q in load_queries(root).items() if q.kind in ("api", "checks")}
+    if not public:
+        raise QueryNotFoundError(f"no named queries in {root}: check KKG_QUERIES_DIR, or "
+                                 "reinstall ketamine-kg")
+    return public
 
 
 def read_query_text(relative: str, root: Path | None = None) -> str:
-    """The text of a query file by its path under ``queries/`` (for internal callers)."""
-    return ((root or queries_dir()) / relative).read_text(encoding="utf-8")
+    """The text of a query file by its path under ``queries/`` (for internal callers).
+
+    A missing file is a broken install or a wrong ``KKG_QUERIES_DIR``: ResourceMissingError
+    says which file, instead of a bare FileNotFoundError.
+    """
+    path = (root or queries_dir()) / relative
+    if not path.is_file():
+        raise ketamine_kg_data.ResourceMissingError(
+            f"{path}: query file missing (check KKG_QUERIES_DIR, or reinstall ketamine-kg)")
+    return path.read_text(encoding="utf-8")

@@ -14,8 +14,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.errors import QueryNotFoundError, QuerySyntaxError
+from graph.guard import inspect_query
 from graph.namespaces import shorten_iri
-from graph.queries import NamedQuery, get_query, load_queries, parse_query_file
+from graph.queries import NamedQuery, get_query, load_public_queries, parse_query_file
 from graph.store import GraphStore
 
 Row = dict[str, str | None]
@@ -50,10 +51,17 @@ def run_query(
 
 
 def run_named(name_or_path: str, values: dict[str, str], home: Path) -> tuple[list[str], list[Row]]:
-    """Open the built graph and run one query on it."""
+    """Open the built graph and run one query on it.
+
+    The query goes through the endpoint's guard first, so a ``.rq`` file holding an update,
+    a ``SERVICE`` call or a foreign ``FROM`` is refused with the endpoint's reason rather
+    than reported as a syntax error by the engine.
+    """
     query = resolve_query(name_or_path)
     query.bindings(values)  # a bad name or parameter is reported before the store is opened
-    return run_query(query, values, GraphStore.open_home(home))
+    store = GraphStore.open_home(home)
+    inspect_query(query.text, allowed_graphs=store.graphs())
+    return run_query(query, values, store)
 
 
 def _text(term: object) -> str | None:
@@ -97,9 +105,7 @@ def _short(value: str | None) -> str:
 def list_queries() -> str:
     """One line per public query: name, parameters and title."""
     lines = []
-    for name, query in sorted(load_queries().items()):
-        if query.kind not in ("api", "checks"):
-            continue
+    for name, query in sorted(load_public_queries().items()):
         params = " ".join(f"{p.name}={p.default or '?'}" for p in query.params)
         lines.append(f"{name:36} {query.title}" + (f"  [{params}]" if params else ""))
     return "\n".join(lines)

@@ -33,7 +33,7 @@ from typing import Any
 import pyoxigraph as ox
 
 import graph.errors as errors
-from graph.errors import KGError, StoreError
+from graph.errors import KGError, StoreError, one_line
 from graph.results import Serialised, serialise_query
 from graph.sandbox import deny_network, limit_memory
 from graph.store import GraphStore
@@ -204,8 +204,8 @@ def error_payload(exc: BaseException) -> tuple[str, str]:
                                    " (KKG_QUERY_MEMORY_MB) and was stopped")
     if isinstance(exc, OSError):
         return ("StoreError", f"the graph store could not be read: {message}")
-    if isinstance(exc, SyntaxError):
-        return ("QuerySyntaxError", f"SPARQL syntax error: {message}")
+    if isinstance(exc, SyntaxError):  # the whole list of expected tokens, cut with "…"
+        return ("QuerySyntaxError", f"SPARQL syntax error: {one_line(str(exc))}")
     return ("QueryAbortedError", f"the query engine failed: {type(exc).__name__}: {message}")
 
 

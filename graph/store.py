@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.errors import QuerySyntaxError, StoreError
+from graph.errors import QuerySyntaxError, StoreError, one_line
 from graph.guard import inline_bindings
 from graph.namespaces import PREFIXES
 
@@ -226,6 +226,5 @@ def _plain(term: object) -> str | None:
 
 
 def _one_line(exc: BaseException) -> str:
-    """The first line of an exception message, for one-line user errors."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    """An exception message as one line (cut with an ellipsis), for one-line user errors."""
+    return one_line(str(exc)) or type(exc).__name__

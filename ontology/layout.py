@@ -6,13 +6,13 @@ are the ones fixed by docs/model.md.
 
 from __future__ import annotations
 
-from pathlib import Path
+import ketamine_kg_data
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent
+ONTOLOGY_DIR = ketamine_kg_data.ontology_dir()
 SRC_DIR = ONTOLOGY_DIR / "src"
 IMPORTS_DIR = ONTOLOGY_DIR / "imports"
-RELEASE_DIR = ONTOLOGY_DIR / "release"
-OWLAPI_DIR = ONTOLOGY_DIR / "owlapi"
+RELEASE_DIR = ketamine_kg_data.release_dir()
+OWLAPI_DIR = ketamine_kg_data.owlapi_dir()
 
 VERSION = "0.1.0"
 ONTOLOGY_IRI = "https://w3id.org/ketamine-kg/ontology"

@@ -2,7 +2,9 @@
 # Install everything ketamine-kg needs on a fresh Debian machine: Java (HermiT, OWL API),
 # Chromium + ChromeDriver (browser tests), Virtuoso (engine tests), then a virtual
 # environment with the package.
-# Safe to run again: it skips what is already there.
+# Safe to run again: it skips what is already there. The package is installed into .venv
+# once, then again only when pyproject.toml or setup.py is newer than the stamp file
+# .venv/.installed (`make test` and `make serve` run this script on every call).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +25,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
+STAMP=.venv/.installed
+if [ -x .venv/bin/python ] && [ -f "$STAMP" ] && [ "$STAMP" -nt pyproject.toml ] \
+    && [ "$STAMP" -nt setup.py ]; then
+  exit 0  # installed, and nothing that decides the install changed since
+fi
+
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   echo "install: virtual environment .venv" >&2
@@ -30,4 +38,5 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[test]'
+touch "$STAMP"
 echo "install: done (.venv/bin/ketamine-kg)" >&2

@@ -16,6 +16,7 @@ import click
 
 from graph.errors import KGError
 from graph.store import default_home
+from ketamine_kg_data import ResourceMissingError
 from ontology.java import JavaMissingError
 
 HOME_OPTION = click.option(
@@ -53,7 +54,7 @@ class KGGroup(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except (KGError, JavaMissingError) as exc:
+        except (KGError, JavaMissingError, ResourceMissingError) as exc:
             click.echo(f"ketamine-kg: error: {exc}", err=True)
             sys.exit(1)
         except OSError as exc:  # an unwritable --out, a full disk: say which file, no traceback
@@ -77,6 +78,15 @@ def _home(home: Path | None) -> Path:
 
 def _progress(message: str) -> None:
     click.echo(message, err=True)
+
+
+def format_seconds(seconds: dict[str, float]) -> str:
+    """Stage timings as people read them: ``ontology 1.2 s, extract 0.1 s, …``.
+
+    The report keeps the raw figures (``--report FILE`` writes them as JSON); the terminal
+    line printed Python's dict repr before.
+    """
+    return ", ".join(f"{stage} {value:.1f} s" for stage, value in seconds.items()) or "-"
 
 
 @main.command()
@@ -103,7 +113,7 @@ def build(docs: tuple[Path, ...], home: Path | None, fresh: bool, no_reason: boo
     if report.kept_documents:
         click.echo(f"kept from the previous graph: {', '.join(report.kept_documents)}")
     click.echo(f"graph: {report.total_quads} quads, {report.inferred_triples} inferred; "
-               f"timings {report.seconds}")
+               f"time: {format_seconds(report.seconds)}")
     if report_path:
         report_path.write_text(json.dumps(asdict(report), indent=2), encoding="utf-8")
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, send_from_directory
 
+import ketamine_kg_data
 from server import viewkit
 from server.entities import show_resource
 from server.entity_data import load_entity
@@ -30,7 +31,7 @@ bp = Blueprint("ontology_page", __name__)
 bp.record_once(viewkit.register_template_helpers)
 bp.after_request(viewkit.add_security_headers)
 
-DEFAULT_RELEASE_DIR = Path(__file__).resolve().parents[1] / "ontology" / "release"
+DEFAULT_RELEASE_DIR = ketamine_kg_data.release_dir()
 RELEASE_BY_SYNTAX = {"ttl": "ketamine-kg.ttl", "rdf": "ketamine-kg.owl"}
 MEDIA_TYPES = {name: media for name, _, media in RELEASE_FILES}
 

@@ -17,7 +17,7 @@ import pytest
 import rdflib
 
 from graph.build import build
-from graph.errors import StoreError
+from graph.errors import DocumentError, StoreError
 from graph.export import export_graph
 from graph.namespaces import document_graph
 from graph.store import GraphStore
@@ -108,6 +108,23 @@ def test_two_builds_at_once_are_refused(tmp_path: Path) -> None:
         fcntl.flock(handle, fcntl.LOCK_EX)
         with pytest.raises(StoreError, match="another build is running"):
             build([SEED], tmp_path)
+
+
+def test_a_build_refused_for_a_bad_document_creates_nothing(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    with pytest.raises(DocumentError, match="no such file"):
+        build([SEED, tmp_path / "missing.txt"], home)
+    assert not home.exists()  # no folder, no .build.lock
+
+
+def test_a_build_missing_a_pipeline_query_creates_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "queries").mkdir()
+    monkeypatch.setenv("KKG_QUERIES_DIR", str(tmp_path / "queries"))
+    home = tmp_path / "home"
+    with pytest.raises(FileNotFoundError, match="class-terms.rq"):
+        build([SEED], home)
+    assert not home.exists()
 
 
 @pytest.mark.java

@@ -47,6 +47,15 @@ def bad_inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "empty.txt").write_text("", encoding="utf-8")
     (folder / "blank.txt").write_text("  \n\n\t\n", encoding="utf-8")
     (folder / "broken.rq").write_text("SELECT * WHERE { ?s ?p }", encoding="utf-8")
+    (folder / "zeros.txt").write_bytes(b"\0" * 4096)
+    # an ASCII-only PDF decodes as UTF-8: only its signature tells it apart
+    (folder / "article.pdf").write_bytes(
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    (folder / "update.rq").write_text(
+        "PREFIX kke: <https://w3id.org/ketamine-kg/entity/>\n"
+        "INSERT DATA { kke:ketamine kke:treats kke:everything }\n", encoding="utf-8")
+    (folder / "long-error.rq").write_text("SELECT * WHERE { ?s ?p ?o } ORDER BY\n",
+                                          encoding="utf-8")
     return folder
 
 
@@ -57,6 +66,8 @@ def bad_inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ("latin1.txt", "not UTF-8"),
     ("empty.txt", "empty"),
     ("blank.txt", "empty"),
+    ("zeros.txt", "not a text document (control character U+0000 at offset 0)"),
+    ("article.pdf", "a PDF file, not a text document"),
 ])
 def test_build_refuses_bad_documents(bad_inputs: Path, tmp_path: Path, doc: str,
                                      fragment: str) -> None:
@@ -83,6 +94,21 @@ def test_query_refuses_bad_names_and_parameters(seed_home: Path, args: list[str]
 def test_query_file_with_a_syntax_error(seed_home: Path, bad_inputs: Path) -> None:
     result = kkg("query", str(bad_inputs / "broken.rq"), home=seed_home)
     assert_one_line_error(result, 1, "SPARQL syntax error")
+
+
+def test_query_file_holding_an_update_is_refused_as_the_endpoint_does(
+        seed_home: Path, bad_inputs: Path) -> None:
+    result = kkg("query", str(bad_inputs / "update.rq"), home=seed_home)
+    assert_one_line_error(result, 1, "read-only: SPARQL Update (INSERT) is not accepted")
+    assert "syntax error" not in result.stderr
+
+
+def test_a_long_syntax_error_is_joined_and_cut_with_an_ellipsis(
+        seed_home: Path, bad_inputs: Path) -> None:
+    result = kkg("query", str(bad_inputs / "long-error.rq"), home=seed_home)
+    assert_one_line_error(result, 1, "SPARQL syntax error: error at 2:1: expected one of")
+    message = result.stderr.strip()
+    assert message.endswith("…") and len(message) < 320, message
 
 
 @pytest.mark.parametrize("args", [
@@ -125,6 +151,9 @@ def test_build_shows_progress_and_reports_each_document(tmp_path: Path) -> None:
     assert "[1/1] ketamine-uses" in result.stderr
     assert "reasoner:" in result.stderr
     assert re.search(r"ketamine-uses: \d+ claims, \d+ uses, \d+ candidate terms", result.stdout)
+    assert re.search(r"; time: ontology \d+\.\d s, extract \d+\.\d s, reason \d+\.\d s, "
+                     r"store \d+\.\d s\n", result.stdout), result.stdout
+    assert "{" not in result.stdout
 
 
 def test_check_passes_on_the_seed_graph(seed_home: Path) -> None:
@@ -151,3 +180,31 @@ def test_build_refuses_two_documents_with_one_id(tmp_path: Path) -> None:
     result = kkg("build", str(tmp_path / "a" / "notes.txt"), str(tmp_path / "b" / "notes.txt"),
                  home=tmp_path / "home")
     assert_one_line_error(result, 1, "rename one")
+
+
+def kkg_env(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """``kkg`` with extra environment variables."""
+    merged = {**os.environ, **env, "KKG_HOME": str(home),
+              "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    return subprocess.run([sys.executable, "-m", "server.cli", *args], cwd=ROOT, env=merged,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.parametrize("args", [["query", "list"], ["query", "conditions-for-drug"]])
+def test_a_folder_without_queries_is_an_error_not_an_empty_answer(
+        seed_home: Path, tmp_path: Path, args: list[str]) -> None:
+    result = kkg_env(*args, home=seed_home, KKG_QUERIES_DIR=str(tmp_path))
+    assert_one_line_error(result, 1, f"no named queries in {tmp_path}", "KKG_QUERIES_DIR")
+
+
+def test_build_missing_a_pipeline_query_says_which_and_creates_nothing(tmp_path: Path) -> None:
+    result = kkg_env("build", home=tmp_path / "home", KKG_QUERIES_DIR=str(tmp_path))
+    assert_one_line_error(result, 1, "class-terms.rq: the pipeline query is missing")
+    assert not (tmp_path / "home").exists()
+
+
+def test_serve_missing_its_query_files_says_so_in_one_line(seed_home: Path,
+                                                           tmp_path: Path) -> None:
+    result = kkg_env("serve", "--port", "1", home=seed_home, KKG_QUERIES_DIR=str(tmp_path))
+    assert_one_line_error(result, 1, "store-has-data.rq: query file missing")
+    assert result.stderr.endswith("\n")

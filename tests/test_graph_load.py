@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,24 @@ def test_loader_and_splitter_only_raise_document_errors(tmp_path: Path, data: by
         assert document.text[section.heading_start:section.heading_end] == (section.heading or "")
     for left, right in zip(parts.sentences, parts.sentences[1:], strict=False):
         assert left.end <= right.start
+
+
+@pytest.mark.parametrize(("content", "fragment"), [
+    (b"\0" * 100, "control character U+0000 at offset 0"),
+    (b"Ketamine\x01 relieves pain.", "control character U+0001 at offset 8"),
+    (b"%PDF-1.7\n%%EOF\n", "a PDF file, not a text document"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF file, not a text document"),  # binary PDF
+    (b"PK\x03\x04rest", "a ZIP archive"),
+], ids=["nul-bytes", "a-control-byte", "ascii-pdf", "binary-pdf", "zip"])
+def test_what_is_not_text_is_refused_whatever_its_name(tmp_path: Path, content: bytes,
+                                                        fragment: str) -> None:
+    path = tmp_path / "looks-like-text.txt"
+    path.write_bytes(content)
+    with pytest.raises(DocumentError, match=re.escape(fragment)):
+        load_document(path)
+
+
+def test_tabs_form_feeds_and_line_separators_are_still_text(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_bytes("Ketamine\trelieves pain.\x0c\nIt\u2028works.\r\n".encode())
+    assert load_document(path).text.startswith("Ketamine\t")

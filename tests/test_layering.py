@@ -9,6 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN = {
+    "ketamine_kg_data": {"ontology", "graph", "server", "flask"},
     "ontology": {"graph", "server", "flask"},
     "graph": {"server", "flask"},
 }
