@@ -14,6 +14,7 @@ an abbreviation never fires on an ordinary word.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -93,10 +94,13 @@ class Lexicon:
 
     @classmethod
     def from_graph(cls, graph: rdflib.Graph, query_dir: Path | None = None,
-                   vocabularies: bool = True) -> Lexicon:
+                   vocabularies: bool | None = None) -> Lexicon:
         """Build the lexicon of ``graph`` with the queries in ``query_dir``, with the public
-        vocabularies (graph/vocab) unless ``vocabularies`` is False."""
+        vocabularies (graph/vocab) unless ``vocabularies`` is False (default: on, unless
+        ``KKG_VOCABULARIES=none``, the setting that measures what they add)."""
         lexicon = build_lexicon(graph, query_dir)
+        if vocabularies is None:
+            vocabularies = os.environ.get("KKG_VOCABULARIES", "").strip().lower() != "none"
         if vocabularies:
             from graph.vocab.index import load_index
 

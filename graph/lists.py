@@ -41,7 +41,7 @@ MAX_ITEM_WORDS = 6
 SOURCE_PREFIX = "candidate:list-"
 _MACRO = re.compile(r"\{([A-Z]+)\}")
 _END = re.compile(
-    r"[;:!?\u2014]|\.(?=\s|$|\[)|\s[\u2013-]\s|\s\[\d|\b(?:which|that|who|whom|whose|when|where|"
+    r"[;:!?\u2014]|\{\{|\.(?=\W|$)|\s[\u2013-]\s|\s\[\d|\b(?:which|that|who|whom|whose|when|where|"
     r"while|whereas|because|since|although|though|but|however|if|unless|until|so|thus|"
     r"therefore|then|after|before|than|is|are|was|were|has|have|had|can|could|may|might|"
     r"will|would|should|must|do|does|did|being|according|meaning|particularly|especially|"

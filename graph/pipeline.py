@@ -13,7 +13,7 @@ from pathlib import Path
 import rdflib
 
 import ketamine_kg_data
-from graph import anaphora, candidates, certainty, claims, grounding, linking, lists
+from graph import anaphora, candidates, certainty, claims, grounding, linking, lists, markup
 from graph.lexicon import Lexicon
 from graph.load import load_documents
 from graph.model import CandidateTerm, Claim, Document, Mention, Sentence
@@ -47,6 +47,10 @@ def extract_document(document: Document, lexicon: Lexicon) -> Extraction:
                  + lists.find_list_items(s, lexicon))
              for s in parts.sentences}
     mentions = {i: candidates.merge(known[i], found[i]) for i in known}
+    skipped = markup.markup_spans(text)
+    if skipped:
+        mentions = {i: [m for m in ms if not markup.inside(skipped, m.start, m.end)]
+                    for i, ms in mentions.items()}
     title_mentions = linking.link_text(title, parts.title[0], lexicon) if parts.title else []
     if not any(KKG.Drug in m.types for m in title_mentions):
         title_drug, body_drug = candidates.title_drug_mentions(

@@ -86,8 +86,13 @@ def _is_list_gap(gap: str) -> bool:
 
 
 def coordinated(mention: Mention, mentions: list[Mention], classes: frozenset[URIRef],
-                text: str) -> list[Mention]:
-    """``mention`` and the mentions of ``classes`` listed with it ("A, B (C), and D")."""
+                text: str, keep_to_brackets: bool = False) -> list[Mention]:
+    """``mention`` and the mentions of ``classes`` listed with it ("A, B (C), and D").
+
+    ``keep_to_brackets``: the list ends where a parenthesis opens or closes ("epilepsy
+    (including A, B and C), trigeminal neuralgia": A, B and C are kinds of epilepsy, not of
+    everything listed after them); otherwise brackets are part of the list.
+    """
     ordered = sorted(mentions, key=lambda m: m.start)
     group = [mention]
     for step in (1, -1):
@@ -103,9 +108,19 @@ def coordinated(mention: Mention, mentions: list[Mention], classes: frozenset[UR
                 gap = text[nxt.end:current.start] if nxt else ""
             if nxt is None or not _fits(nxt, classes) or not _is_list_gap(gap):
                 break
+            if keep_to_brackets and _crosses_bracket(gap, step) and \
+                    nxt.entity != current.entity:
+                # "epilepsy (including A, B and C), trigeminal neuralgia": the kinds listed
+                # in the brackets and the names listed around them are two lists
+                break
             group.append(nxt)
             current = nxt
     return sorted(group, key=lambda m: m.start)
+
+
+def _crosses_bracket(gap: str, step: int) -> bool:
+    """Whether a gap leaves or enters a parenthesis (``")"`` forward, ``"("`` backward)."""
+    return (")" in gap) if step == 1 else ("(" in gap)
 
 
 def _subject_for(obj: Mention, subjects: list[Mention], focus: Mention | None,
@@ -151,9 +166,11 @@ def _edge_group(rule: RelationRule, subj: Mention | None, obj: Mention, free: li
     Names coordinated with the matched subject or object take part too; without a
     ``{subject}`` in the cue each object gets the drug nearest to it (or the focus drug).
     """
-    objects = coordinated(obj, free, rule.object_classes, ctx.text)
+    # a shared edge (a subtype named in passing) keeps to the bracketed list it is read from
+    objects = coordinated(obj, free, rule.object_classes, ctx.text, rule.shares_mentions)
     if subj is not None:
-        subject_mentions = coordinated(subj, free, rule.subject_classes, ctx.text)
+        subject_mentions = coordinated(subj, free, rule.subject_classes, ctx.text,
+                                       rule.shares_mentions)
         subject_sets = [[_fits(m, rule.subject_classes) for m in subject_mentions]] * len(objects)
     else:
         subject_mentions = []

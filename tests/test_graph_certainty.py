@@ -88,7 +88,7 @@ def test_sentence_cue_beats_section_opening_which_beats_default() -> None:
     assert (inherited.level, inherited.cue, inherited.source) == (
         "preliminary", "Research into", "section")
     plain = assess("Chronic pain can be debilitating.", opening, inherit=False)
-    assert (plain.level, plain.cue, plain.source) == ("supported", None, "default")
+    assert (plain.level, plain.cue, plain.source) == ("established", None, "default")
 
 
 def test_section_opening_comes_from_the_first_sentence_without_a_heading_cue() -> None:

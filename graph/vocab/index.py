@@ -26,7 +26,7 @@ from graph.model import slugify
 from graph.vocab import drugs, hpo, mesh_diseases, sources
 from graph.vocab.model import VocabularyTerm
 
-SCHEMA = "vocab-index-3"
+SCHEMA = "vocab-index-4"
 STOPLIST = Path(__file__).resolve().parents[1] / "rules" / "vocabulary-stoplist.txt"
 MIN_WORD_LENGTH = 4
 LOADERS = ((sources.HPO, hpo.load_hpo), (sources.MESH_DISEASES, mesh_diseases.load_mesh_diseases),

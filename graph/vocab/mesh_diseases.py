@@ -5,9 +5,10 @@ table of name variants. The tree number says what the descriptor is: F03 mental 
 C10 nervous system diseases, C23.888 signs and symptoms, any other C a disease; descriptors of
 other trees (behaviour, procedures, phenomena) are not conditions and are left out.
 
-A variant is kept only when it holds every word of its descriptor's name (plurals and
-inversions: "absence epilepsy" for "Epilepsy, Absence"): the package also maps looser variants
-("absence seizures" → "Seizures") that would ground a specific name to a broader one.
+A variant is kept only when it has the same words as its descriptor's name, give or take a
+plural, the order and a few function words ("absence epilepsy" for "Epilepsy, Absence"): the
+package also maps looser variants ("generalized tonic-clonic seizures" → "Seizures") that
+would ground a specific name to a broader one.
 """
 
 from __future__ import annotations
@@ -50,8 +51,11 @@ def running_text_name(name: str) -> str:
     return " ".join(out)
 
 
+_FUNCTION_WORDS = frozenset({"of", "the", "and", "in", "with", "nos", "a", "an", "to"})
+
+
 def _words(text: str) -> set[str]:
-    return {w.lower().rstrip("s") for w in _WORD.findall(text)}
+    return {w.lower().rstrip("s") for w in _WORD.findall(text)} - _FUNCTION_WORDS
 
 
 def load_mesh_diseases(path: Path) -> list[VocabularyTerm]:
@@ -70,7 +74,7 @@ def load_mesh_diseases(path: Path) -> list[VocabularyTerm]:
             continue
         label = running_text_name(info["name"])
         core = _words(info["name"])
-        synonyms = [v for v in variants.get(key, []) if core <= _words(v) and v != label.lower()]
+        synonyms = [v for v in variants.get(key, []) if core == _words(v) and v != label.lower()]
         terms.append(VocabularyTerm(
             source="MeSH", label=label, kind=kind, xrefs=(f"MESH:{info['mesh_id']}",),
             synonyms=tuple(dict.fromkeys(synonyms))))
