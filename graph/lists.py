@@ -24,6 +24,7 @@ How a list is read (all on the sentence's own text, offsets kept):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -308,3 +309,41 @@ def find_list_items(sentence: Sentence, lexicon: Lexicon,
                 taken.add((start, end))
                 found.append(_item_mention(sentence, start, end, frame, lexicon))
     return resolve_overlaps(found)
+
+
+def find_bullet_items(lead: Sentence, item: Sentence, lexicon: Lexicon,
+                      frames: tuple[ListFrame, ...] | None = None) -> list[Mention]:
+    """Mentions of the names a bulleted item lists, when its lead sentence opens a list.
+
+    "The desired effects … have been reported to include:" followed by "- Euphoria – a sense
+    of well-being" and "- Relaxation and reduced anxiety": each bullet is the rest of the
+    lead's list, so it is read with the lead's frame (its class), from after the bullet mark.
+    """
+    frames = load_frames() if frames is None else frames
+    lead_text = lead.text.rstrip() + " "
+    marker = _BULLET.match(item.text)
+    if marker is None:
+        return []
+    for frame in frames:
+        opened = [m for m in frame.regex.finditer(lead_text) if m.end() >= len(lead_text) - 1]
+        if opened:
+            return resolve_overlaps([
+                _item_mention(item, start, end, frame, lexicon)
+                for start, end in list_items(item.text, marker.end(), lexicon.single_words)])
+    return []
+
+
+_BULLET = re.compile(r"\s*(?:[-*•‣◦]|\d{1,2}[.)])\s+")
+
+
+def bullets_with_leads(sentences: Iterable[Sentence]) -> list[tuple[Sentence, Sentence]]:
+    """(lead, bullet) for each bulleted sentence under a lead that ends with a colon."""
+    pairs: list[tuple[Sentence, Sentence]] = []
+    lead: Sentence | None = None
+    for sentence in sentences:
+        if _BULLET.match(sentence.text):
+            if lead is not None and sentence.section_index == lead.section_index:
+                pairs.append((lead, sentence))
+        else:
+            lead = sentence if sentence.text.rstrip().endswith(":") else None
+    return pairs

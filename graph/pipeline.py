@@ -46,6 +46,9 @@ def extract_document(document: Document, lexicon: Lexicon) -> Extraction:
                  candidates.find_candidates(s, known[s.index], lexicon)
                  + lists.find_list_items(s, lexicon))
              for s in parts.sentences}
+    for lead, item in lists.bullets_with_leads(parts.sentences):
+        found[item.index] = linking.resolve_overlaps(
+            found[item.index] + lists.find_bullet_items(lead, item, lexicon))
     mentions = {i: candidates.merge(known[i], found[i]) for i in known}
     skipped = markup.markup_spans(text)
     if skipped:

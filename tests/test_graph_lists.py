@@ -69,3 +69,25 @@ def test_unknown_items_are_typed_candidates(lexicon: Lexicon) -> None:
     (mention,) = find_list_items(sentence, lexicon)
     assert mention.candidate and mention.source == "candidate:list-adverse-effects"
     assert str(mention.entity).endswith("/frightening-dream")
+
+
+def test_bullets_continue_the_list_their_lead_opens(lexicon: Lexicon) -> None:
+    from graph.lists import bullets_with_leads, find_bullet_items
+
+    lead = Sentence("doc", 0, 40, "Its desired effects have been reported to include:")
+    items = [Sentence("doc", 50, 80, "-   Calm – a sense of ease"),
+             Sentence("doc", 90, 120, "-   Warmth and reduced fear[3]")]
+    pairs = bullets_with_leads([lead, *items])
+    assert [item.text for _lead, item in pairs] == [i.text for i in items]
+    names = [m.text for _lead, item in pairs for m in find_bullet_items(lead, item, lexicon)]
+    assert names == ["Calm", "Warmth", "reduced fear"]
+
+
+def test_adulterants_are_not_drugs_taken_together() -> None:
+    from graph_fixtures import extract_text
+
+    claims = extract_text("MDMA Forms\n\nMDMA is often sold mixed with other substances such "
+                          "as ephedrine and caffeine. It is taken in conjunction with LSD.").claims
+    used_with = {str(c.object).rsplit("/", 1)[-1] for c in claims if str(c.predicate).endswith(
+        "usedWith")}
+    assert used_with == {"lsd"}
