@@ -84,6 +84,8 @@ def candidate_label(text: str, at_sentence_start: bool) -> str:
             out = out.replace(word, word.lower(), 1)
     out = _SPACE.sub(" ", _QUOTES.sub("", out).strip())
     last = strip_possessive(words[-1]) if words else ""
+    if is_capitals(last):  # an abbreviation ("SJS", "NSAIDs" aside) keeps its letters
+        return out
     if last.lower().endswith("ies"):
         out = out[: len(out) - 3] + "y"
     elif last.lower().endswith("s") and not last.lower().endswith(("ss", "us", "is")):

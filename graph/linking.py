@@ -162,6 +162,11 @@ def learn_abbreviations(doc_text: str, mentions: Iterable[Mention]) -> dict[str,
     return learned
 
 
+def _replaceable(mention: Mention, start: int, end: int) -> bool:
+    """A candidate mention of exactly this span: an abbreviation's link beats it."""
+    return mention.candidate and mention.start == start and mention.end == end
+
+
 def link_abbreviations(text: str, offset: int, mentions: list[Mention],
                        abbreviations: dict[str, tuple[Sense, ...]]) -> list[Mention]:
     """``mentions`` plus every use of a learned abbreviation not already covered."""
@@ -175,8 +180,11 @@ def link_abbreviations(text: str, offset: int, mentions: list[Mention],
             continue
         start = offset + match.start()
         end = start + len(token)
-        if any(m.start < end and start < m.end for m in mentions):
+        if any(m.start < end and start < m.end and not _replaceable(m, start, end)
+               for m in mentions):
             continue
+        # a candidate read from the same letters (a list item "SJS") is the abbreviation
+        mentions = [m for m in mentions if not _replaceable(m, start, end)]
         added.append(_mention(text, offset, match.start(), match.start() + len(token),
                               abbreviations[word], source="abbreviation"))
     return sorted(mentions + added, key=lambda m: (m.start, m.end))

@@ -13,7 +13,17 @@ from pathlib import Path
 import rdflib
 
 import ketamine_kg_data
-from graph import anaphora, candidates, certainty, claims, grounding, linking, lists, markup
+from graph import (
+    abbreviation_pairs,
+    anaphora,
+    candidates,
+    certainty,
+    claims,
+    grounding,
+    linking,
+    lists,
+    markup,
+)
 from graph.lexicon import Lexicon
 from graph.load import load_documents
 from graph.model import CandidateTerm, Claim, Document, Mention, Sentence
@@ -61,8 +71,8 @@ def extract_document(document: Document, lexicon: Lexicon) -> Extraction:
         title_mentions += title_drug
         mentions = {i: sorted(ms + body_drug.get(i, []), key=lambda m: (m.start, m.end))
                     for i, ms in mentions.items()}
-    abbreviations = linking.learn_abbreviations(
-        text, [m for ms in (*heads.values(), *mentions.values()) for m in ms])
+    abbreviations = abbreviation_pairs.learn(
+        text, [m for ms in (*heads.values(), *mentions.values()) for m in ms], lexicon)
     mentions = {s.index: linking.link_abbreviations(s.text, s.start, mentions[s.index],
                                                     abbreviations) for s in parts.sentences}
     terms = candidates.collect_terms((s, mentions[s.index]) for s in parts.sentences)
