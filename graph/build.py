@@ -27,8 +27,8 @@ import rdflib
 
 import ketamine_kg_data
 from graph.errors import StoreError
+from graph.extraction.model import Document
 from graph.merge import merge_use_certainty
-from graph.model import Document
 from graph.namespaces import INFERRED_GRAPH, MERGED_GRAPH, ONTOLOGY_GRAPH, document_graph
 from graph.rdfio import graph_to_quads, store_graph_to_rdflib
 from graph.store import CURRENT_LINK, GraphStore, write_home
@@ -87,8 +87,8 @@ def build(
 
 def read_inputs(paths: list[Path]) -> list[Document]:
     """Every document of ``paths``, and the pipeline's query files, or the first error."""
-    from graph.lexicon import check_pipeline_queries
-    from graph.load import load_documents, refuse_duplicate_ids
+    from graph.extraction.lexicon import check_pipeline_queries
+    from graph.extraction.load import load_documents, refuse_duplicate_ids
 
     documents = [doc for path in paths for doc in load_documents(path)]
     refuse_duplicate_ids(documents)
@@ -123,7 +123,7 @@ def _build_locked(
     documents: list[Document], home: Path, *, fresh: bool, reason: bool, progress: Progress
 ) -> BuildReport:
     """The build proper, run while this process holds the home's build lock."""
-    from graph.lexicon import Lexicon
+    from graph.extraction.lexicon import Lexicon
     from graph.parallel_extract import extract_all
     from ontology import load_ontology_graph
 

@@ -20,9 +20,9 @@ import pickle
 from collections.abc import Iterator, Sequence
 
 from graph.executor import main_path_hidden
-from graph.lexicon import Lexicon
-from graph.model import Document
-from graph.pipeline import Extraction, extract_document
+from graph.extraction.lexicon import Lexicon
+from graph.extraction.model import Document
+from graph.extraction.pipeline import Extraction, extract_document
 
 MIN_DOCUMENTS = 8
 CHUNK = 2  # documents per task: enough to hide the pipe, small enough to keep cores even

@@ -1,7 +1,7 @@
 """Shared, cached inputs of the pipeline tests (plain functions, so any test can call them).
 
 The ontology is read through ``ontology.load_ontology_graph()`` when the ontology package
-provides it, else from its Turtle sources (graph.pipeline.load_ontology does both).
+provides it, else from its Turtle sources (graph.extraction.pipeline.load_ontology does both).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from pathlib import Path
 import rdflib
 from rdflib import Literal, URIRef
 
-from graph.lexicon import Lexicon, build_lexicon
-from graph.load import load_document
-from graph.model import Claim, Document
+from graph.extraction.lexicon import Lexicon, build_lexicon
+from graph.extraction.load import load_document
+from graph.extraction.model import Claim, Document
+from graph.extraction.pipeline import Extraction, extract_document, load_ontology
 from graph.namespaces import expand_curie
-from graph.pipeline import Extraction, extract_document, load_ontology
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from graph.errors import DocumentError, KGError
+from graph.extraction.load import load_document, load_documents
 from graph.guard import inspect_query
-from graph.load import load_document, load_documents
 from graph.queries import NamedQuery, load_queries
 
 FAST = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graph_fixtures import extract_text, lexicon
 
-from graph.abbreviation_pairs import definition_pairs, learn
+from graph.extraction.abbreviation_pairs import definition_pairs, learn
 from graph.namespaces import KKE
 
 
@@ -28,7 +28,7 @@ def test_a_defined_abbreviation_stands_for_its_definition_everywhere() -> None:
 def test_a_linked_name_the_algorithm_rejects_still_defines_its_abbreviation() -> None:
     text = "3,4-METHYLENEDIOXYMETHAMPHETAMINE (MDMA) is a drug. MDMA is taken by mouth."
     assert "MDMA" not in definition_pairs(text)
-    from graph.linking import link_text
+    from graph.extraction.linking import link_text
 
     mentions = link_text(text, 0, lexicon())
     assert learn(text, mentions, lexicon())["MDMA"][0].entity == KKE.mdma

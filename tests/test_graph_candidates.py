@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from graph_fixtures import PSILOCYBIN, document_from_text, extract_text, extraction, lexicon
 
-from graph.candidates import candidate_label, collect_terms, find_candidates, load_patterns, merge
-from graph.linking import link_text
-from graph.model import Sentence
+from graph.extraction.candidates import (
+    candidate_label,
+    collect_terms,
+    find_candidates,
+    load_patterns,
+    merge,
+)
+from graph.extraction.linking import link_text
+from graph.extraction.model import Sentence
 from graph.namespaces import KKE, KKG
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.certainty import assess, find_cue, find_negation, load_rules, section_cue
+from graph.extraction.certainty import assess, find_cue, find_negation, load_rules, section_cue
 from graph.namespaces import KKG
 
 

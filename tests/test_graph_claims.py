@@ -7,8 +7,8 @@ import hashlib
 from graph_fixtures import ARTICLE, extract_text, extraction
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 
-from graph.claims import add_uses, claim_hash, claim_iri, predicate_words, use_iri
-from graph.model import Claim, Qualifiers, Sentence
+from graph.extraction.claims import add_uses, claim_hash, claim_iri, predicate_words, use_iri
+from graph.extraction.model import Claim, Qualifiers, Sentence
 from graph.namespaces import KKC, KKD, KKE, KKG, KKU, OBO
 
 RANK = {KKG.established: 5, KKG.supported: 4, KKG.promising: 3, KKG.preliminary: 2,

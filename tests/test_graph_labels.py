@@ -11,9 +11,9 @@ from collections import defaultdict
 from graph_fixtures import ARTICLE, extraction
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 
-from graph.claims import claim_iri
-from graph.labels import MAX_QUOTE_CHARS, claim_label, quote, sentence_label
-from graph.model import Sentence
+from graph.extraction.claims import claim_iri
+from graph.extraction.labels import MAX_QUOTE_CHARS, claim_label, quote, sentence_label
+from graph.extraction.model import Sentence
 from graph.namespaces import KKE, KKG
 
 

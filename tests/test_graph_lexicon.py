@@ -9,8 +9,8 @@ import pytest
 import rdflib
 from graph_fixtures import MINI_ONTOLOGY, extract_text, lexicon, mini_lexicon, ontology_graph
 
-from graph.lexicon import build_lexicon, default_query_dir, form_keys
-from graph.linking import link_text
+from graph.extraction.lexicon import build_lexicon, default_query_dir, form_keys
+from graph.extraction.linking import link_text
 from graph.namespaces import KKE, KKG
 
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from graph_fixtures import lexicon, mini_lexicon
 
-from graph.linking import learn_abbreviations, link_abbreviations, link_text, resolve_overlaps
-from graph.model import Mention
+from graph.extraction.linking import (
+    learn_abbreviations,
+    link_abbreviations,
+    link_text,
+    resolve_overlaps,
+)
+from graph.extraction.model import Mention
 from graph.namespaces import KKE, KKG
 
 

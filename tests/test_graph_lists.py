@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from graph.lexicon import Lexicon
-from graph.lists import find_list_items, list_items
-from graph.model import Sentence
-from graph.pipeline import load_ontology
+from graph.extraction.lexicon import Lexicon
+from graph.extraction.lists import find_list_items, list_items
+from graph.extraction.model import Sentence
+from graph.extraction.pipeline import load_ontology
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,7 @@ def test_unknown_items_are_typed_candidates(lexicon: Lexicon) -> None:
 
 
 def test_bullets_continue_the_list_their_lead_opens(lexicon: Lexicon) -> None:
-    from graph.lists import bullets_with_leads, find_bullet_items
+    from graph.extraction.lists import bullets_with_leads, find_bullet_items
 
     lead = Sentence("doc", 0, 40, "Its desired effects have been reported to include:")
     items = [Sentence("doc", 50, 80, "-   Calm – a sense of ease"),

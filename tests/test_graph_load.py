@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph.errors import DocumentError
-from graph.load import load_document, load_documents
-from graph.sentences import segment
+from graph.extraction.load import load_document, load_documents
+from graph.extraction.sentences import segment
 
 ARTICLE = Path(__file__).resolve().parents[1] / "corpus" / "ketamine-uses.txt"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import URIRef
 
-from graph.model import Mention, Qualifiers, Sense, Sentence, slugify
+from graph.extraction.model import Mention, Qualifiers, Sense, Sentence, slugify
 from graph.namespaces import KKG
 
 

@@ -28,9 +28,9 @@ from graph_fixtures import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph.load import load_document
+from graph.extraction.load import load_document
+from graph.extraction.pipeline import extract_document, extract_path
 from graph.namespaces import KKD, KKE, KKG
-from graph.pipeline import extract_document, extract_path
 from graph.queries import queries_dir
 from graph.rdfio import sorted_ntriples
 

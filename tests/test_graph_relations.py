@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from graph_fixtures import ARTICLE, extract_text, extraction, lexicon
 
-from graph.anaphora import load_rules as load_anaphora
-from graph.model import Mention
+from graph.extraction.anaphora import load_rules as load_anaphora
+from graph.extraction.model import Mention
+from graph.extraction.relation_rules import load_rules, mark
 from graph.namespaces import KKE, KKG
-from graph.relation_rules import load_rules, mark
 
 
 def _triples(text: str) -> set[tuple[str, str, str]]:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from graph_fixtures import ARTICLE, document_from_text
 
-from graph.load import load_document
-from graph.sentences import find_title, segment, split_sections, split_sentences
+from graph.extraction.load import load_document
+from graph.extraction.sentences import find_title, segment, split_sections, split_sentences
 
 
 def _texts(text: str) -> list[str]:

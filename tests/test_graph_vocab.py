@@ -10,11 +10,11 @@ import pytest
 from graph_fixtures import extract_text, lexicon
 from rdflib import SKOS, Literal, URIRef
 
-from graph.linking import link_text
+from graph.extraction.linking import link_text
+from graph.extraction.vocab import index as vocab_index
+from graph.extraction.vocab import sources
+from graph.extraction.vocab.hpo import load_hpo
 from graph.namespaces import KKE, KKG, OBOINOWL
-from graph.vocab import index as vocab_index
-from graph.vocab import sources
-from graph.vocab.hpo import load_hpo
 
 
 def _short(iri: URIRef) -> str:

@@ -8,8 +8,8 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from graph.extraction.pipeline import extract_path
 from graph.merge import merge_use_certainty
-from graph.pipeline import extract_path
 from ontology import load_ontology_graph
 from ontology.layout import KKE, KKG
 from ontology.reasoner import ReasonerError, _merge, infer_triples
