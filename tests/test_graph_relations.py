@@ -163,3 +163,12 @@ def test_qualifiers_only_go_to_use_claims() -> None:
     by_predicate = {c.predicate: c for c in claims}
     assert by_predicate[KKG.relievesSymptom].qualifiers.onset == ("within hours",)
     assert not by_predicate[KKG.hasRole].qualifiers
+
+
+def test_the_drug_a_sentence_opens_with_is_its_subject() -> None:
+    """Issue 9: "Esketamine was developed … for TRD" is esketamine's use, not ketamine's."""
+    text = ("Ketamine Today\n\nKetamine is used for anaesthesia. Esketamine, the S-enantiomer "
+            "of ketamine, was developed for treatment-resistant depression.")
+    claims = extract_text(text).claims
+    (trd,) = [c for c in claims if c.object == KKE["treatment-resistant-depression"]]
+    assert trd.subject == KKE.esketamine

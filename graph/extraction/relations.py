@@ -123,8 +123,34 @@ def _crosses_bracket(gap: str, step: int) -> bool:
     return (")" in gap) if step == 1 else ("(" in gap)
 
 
+_LEADING_WORDS = 4  # a name this close to the sentence's start is its grammatical subject
+_NOT_SUBJECT_LEAD = re.compile(
+    r"\b(?:unlike|like|with|without|after|before|compared|than|as|besides|including|such|"
+    r"from|to|in|into|of|for|by|versus|vs|alongside|plus|and|or|whereas|while|if|when)\b",
+    re.IGNORECASE)
+
+
+def clause_subject(subjects: list[Mention], text: str, sentence_start: int) -> Mention | None:
+    """The subject mention that opens the sentence ("Esketamine was developed for …").
+
+    Why: a sentence that names the document's drug in passing ("Esketamine, the
+    S-enantiomer of ketamine, was developed for treatment-resistant depression") is about the
+    drug it opens with. A name after a preposition ("Unlike ketamine, …") is not the subject.
+    """
+    ordered = sorted(subjects, key=lambda m: m.start)
+    if not ordered or ordered[0].source in ("pronoun", "anaphora"):
+        return None
+    first = ordered[0]
+    lead = text[sentence_start:first.start]
+    if len(lead.split()) > _LEADING_WORDS or _NOT_SUBJECT_LEAD.search(lead):
+        return None
+    return first
+
+
 def _subject_for(obj: Mention, subjects: list[Mention], focus: Mention | None,
-                 classes: frozenset[URIRef]) -> URIRef | None:
+                 classes: frozenset[URIRef], opener: Mention | None = None) -> URIRef | None:
+    if opener is not None and (entity := _fits(opener, classes)):
+        return entity
     if focus is not None and any(m.entity == focus.entity for m in subjects):
         # "Metformin is an alternative to insulin for gestational diabetes": the document's
         # drug, when the sentence names it, is the one the statement is about.
@@ -159,7 +185,7 @@ def _qualifiers(sentence: Sentence, mentions: list[Mention], ctx: Context) -> Qu
 
 
 def _edge_group(rule: RelationRule, subj: Mention | None, obj: Mention, free: list[Mention],
-                subjects: list[Mention], ctx: Context
+                subjects: list[Mention], ctx: Context, sentence_start: int
                 ) -> tuple[list[tuple[URIRef, URIRef]], list[Mention]]:
     """The (subject, object) pairs one cue match yields, with the mentions it uses up.
 
@@ -174,7 +200,8 @@ def _edge_group(rule: RelationRule, subj: Mention | None, obj: Mention, free: li
         subject_sets = [[_fits(m, rule.subject_classes) for m in subject_mentions]] * len(objects)
     else:
         subject_mentions = []
-        subject_sets = [[_subject_for(o, subjects, ctx.focus, rule.subject_classes)]
+        opener = clause_subject(subjects, ctx.text, sentence_start)
+        subject_sets = [[_subject_for(o, subjects, ctx.focus, rule.subject_classes, opener)]
                         for o in objects]
     pairs = [(s_iri, o_iri)
              for object_mention, subject_iris in zip(objects, subject_sets, strict=True)
@@ -202,7 +229,8 @@ def _edges(sentence: Sentence, mentions: list[Mention], ctx: Context
                 if obj in used or not rule.holds(sentence.text, sentence.start, subj, obj):
                     continue
                 free = [m for m in mentions if m not in used]
-                pairs, spent = _edge_group(rule, subj, obj, free, subjects, ctx)
+                pairs, spent = _edge_group(rule, subj, obj, free, subjects, ctx,
+                                           sentence.start)
                 found += [(rule, s_iri, o_iri) for s_iri, o_iri in pairs]
                 if not rule.shares_mentions:
                     used.update(spent)
