@@ -142,3 +142,11 @@ def test_front_matter_line_is_neither_title_nor_heading() -> None:
     assert parts.title is None
     assert [s.heading for s in parts.sections] == [None, "Uses"]
     assert [s.text for s in parts.sentences][0] == "DRUG is a medication used for pain.[1]"
+
+
+def test_a_news_storys_capitals_lines_are_headings() -> None:
+    text = ("Drug helps back pain\n\nA drug eases pain, a study says.\n\nBACK PAIN\n\n"
+            "It reduced back pain in a trial.\n\nHOW DOES IT WORK?\n\nIt blocks nerve signals.")
+    parts = segment(document_from_text(text))
+    assert [s.heading for s in parts.sections] == [None, "BACK PAIN", "HOW DOES IT WORK?"]
+    assert [s.section for s in parts.sentences][1:] == ["BACK PAIN", "HOW DOES IT WORK?"]

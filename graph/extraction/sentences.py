@@ -8,7 +8,8 @@ that a few explicit rules beat a general model. The rules:
 * the first paragraph is the title when it is one short line without a full stop;
 * a paragraph's first line is a heading when it is a Markdown heading (``## …``), a short
   line ending in a colon (``1. Anesthetic and Analgesic Properties:``, ``Final Thoughts:``),
-  or a short single-line paragraph without closing punctuation;
+  or a short single-line paragraph without closing punctuation, or a line in capitals
+  (a news story's "BACK PAIN", "HOW DOES IT WORK?");
 * inside a paragraph a sentence ends at ``.``, ``!``, ``?`` or ``…`` (plus any closing quotes
   or brackets) followed by white space and a capital, digit or opening quote, unless the full
   stop closes an abbreviation (``rules/abbreviations.txt``, initials, ``e.g.``) or sits
@@ -132,10 +133,19 @@ def _is_heading(text: str, paragraph: list[tuple[int, int]]) -> bool:
         return False
     if line.endswith(":"):
         return not _introduces_a_list(line)
+    if _is_capitals_line(line) and len(paragraph) == 1:
+        return True  # a news story's "BACK PAIN" or "HOW DOES IT WORK?"
     first = line[0]
     if not (first.isupper() or first.isdigit()) or line[-1] in TERMINATORS + CLOSERS + ",;":
         return False
     return len(paragraph) == 1 or _is_heading_over_body(text, line, paragraph)
+
+
+def _is_capitals_line(line: str) -> bool:
+    """A short line in capitals (a question mark allowed): a news story's subheading."""
+    letters = [char for char in line if char.isalpha()]
+    return (len(letters) >= 3 and all(char.isupper() for char in letters)
+            and line[-1] not in ".!,;")
 
 
 def _introduces_a_list(line: str) -> bool:
