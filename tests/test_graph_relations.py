@@ -172,3 +172,13 @@ def test_the_drug_a_sentence_opens_with_is_its_subject() -> None:
     claims = extract_text(text).claims
     (trd,) = [c for c in claims if c.object == KKE["treatment-resistant-depression"]]
     assert trd.subject == KKE.esketamine
+
+
+def test_a_negation_in_an_opening_clause_does_not_deny_the_main_clause() -> None:
+    """Issue 9: "for those for whom other drugs do not work" is not a denied use."""
+    text = ("Ketamine Today\n\nFor those for whom other drugs do not work, ketamine is "
+            "approved for treatment-resistant depression. Ketamine did not improve "
+            "fibromyalgia in the trial.")
+    by_object = {_short(c.object): c for c in extract_text(text).claims}
+    assert not by_object["treatment-resistant-depression"].negated
+    assert by_object["fibromyalgia"].negated

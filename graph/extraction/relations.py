@@ -330,7 +330,27 @@ def _negation_reaches(sentence: Sentence, cue: str | None, obj: URIRef,
         return True
     nearest = min(spots, key=lambda spot: abs(spot - at))
     between = text[min(at, nearest):max(at, nearest)]
+    if _in_leading_clause(text, at) and not _in_leading_clause(text, nearest):
+        return False
     return not _CLAUSE_BREAK.search(between)
+
+
+_LEADING_CLAUSE = re.compile(
+    r"^\s*(?:for\s+(?:those|people|patients|anyone|individuals)\b|if|when|whenever|while|"
+    r"although|though|because|since|after|before|unless|whereas|in\s+(?:those|people|"
+    r"patients|cases)\b)[^,;]*,", re.IGNORECASE)
+
+
+def _in_leading_clause(text: str, position: int) -> bool:
+    """Whether ``position`` lies in a subordinate clause that opens the sentence.
+
+    "For those for whom other drugs do not work, ketamine is approved for depression": the
+    "not" describes the patients, and stops at the clause's comma; the main clause after it
+    is positive. (medspaCy's ConText, tried with its bundled rules, negates this use too:
+    its scope runs to the end of the sentence.)
+    """
+    match = _LEADING_CLAUSE.match(text)
+    return bool(match) and position < match.end()
 
 
 def sentence_claims(sentence: Sentence, mentions: list[Mention], ctx: Context) -> list[Claim]:
