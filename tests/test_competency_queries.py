@@ -121,3 +121,23 @@ def test_adverse_effects_default_to_the_drug_of_the_default_build(tmp_path: Path
     columns, rows = run_named("adverse-effects", {}, tmp_path / "home")
     effects = sorted(str(row["effectLabel"]) for row in rows)
     assert effects == ["headache", "nausea"], rows
+
+
+def test_background_facts_are_apart_from_what_the_articles_say(seed_home: Path) -> None:
+    """Issue 9: "neuropathy causes neuropathic pain" is the ontology's, stated by no article.
+
+    By default the named query answers from the articles; background=true adds the
+    ontology's own facts, with no document. Every entity the article names is marked
+    kkg:mentionedIn it; a vocabulary term no article names is not.
+    """
+    stated = _answer_csv("condition-causes", {}, seed_home)
+    assert "neuropathic pain" not in stated and "fibromyalgia,chronic pain" in stated
+    everything = _answer_csv("condition-causes", {"background": "true"}, seed_home)
+    assert "neuropathy,neuropathic pain,\n" in everything
+    from graph.store import GraphStore
+
+    store = GraphStore.open_home(seed_home)
+    ask = ("PREFIX kkg: <https://w3id.org/ketamine-kg/ontology/> "
+           "PREFIX kke: <https://w3id.org/ketamine-kg/entity/> ASK {{ {} kkg:mentionedIn ?d }}")
+    assert bool(store.query(ask.format("kke:fibromyalgia")))  # pyoxigraph's QueryBoolean
+    assert not bool(store.query(ask.format("kke:narcolepsy")))

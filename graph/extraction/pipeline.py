@@ -88,6 +88,8 @@ def extract_document(document: Document, lexicon: Lexicon) -> Extraction:
         document, title, parts.sentences, found_claims, terms,
         rank=lambda level: ctx.certainty_rules.rank(str(level).rsplit("/", 1)[-1]),
         label=lambda iri: labels.get(iri) or lexicon.label(iri))
+    for entity in sorted({m.entity for m in every if m.types}):
+        graph.add((entity, KKG.mentionedIn, document.iri))
     grounded = grounding.add_grounded_terms(
         graph, every, lexicon, frozenset(e for c in found_claims for e in (c.subject, c.object)))
     counts = {
