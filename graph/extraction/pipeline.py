@@ -23,6 +23,7 @@ from graph.extraction import (
     linking,
     lists,
     markup,
+    statements,
 )
 from graph.extraction.lexicon import Lexicon
 from graph.extraction.load import load_documents
@@ -88,6 +89,12 @@ def extract_document(document: Document, lexicon: Lexicon) -> Extraction:
         document, title, parts.sentences, found_claims, terms,
         rank=lambda level: ctx.certainty_rules.rank(str(level).rsplit("/", 1)[-1]),
         label=lambda iri: labels.get(iri) or lexicon.label(iri))
+    for sentence in parts.sentences:
+        for statement in statements.find_statements(
+                sentence, mentions.get(sentence.index, []), text, ctx.focus, KKG.Drug):
+            statements.add_statement(graph, statement, document,
+                                     labels.get(statement.subject) or
+                                     lexicon.label(statement.subject))
     for entity in sorted({m.entity for m in every if m.types}):
         graph.add((entity, KKG.mentionedIn, document.iri))
     grounded = grounding.add_grounded_terms(
