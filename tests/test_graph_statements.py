@@ -38,3 +38,15 @@ def test_the_value_is_about_the_drug_the_sentence_opens_with() -> None:
     graph = extract_text(text).graph
     assert (KKE.esketamine, KKG.approvedIn, Literal("2019")) in graph
     assert (KKE.ketamine, KKG.approvedIn, None) not in graph
+
+
+def test_populations_and_settings_are_drug_level_facts() -> None:
+    text = ("Modafinil Notes\n\nModafinil is used by astronauts on long missions. In "
+            "psychotherapeutic settings its effects have been described. Its use during "
+            "breastfeeding is not recommended.")
+    claims = extract_text(text).claims
+    facts = {(str(c.predicate).rsplit("/", 1)[-1], str(c.object).rsplit("/", 1)[-1],
+              c.negated) for c in claims}
+    assert ("usedBy", "astronaut", False) in facts
+    assert ("usedInSetting", "psychotherapeutic-setting", False) in facts
+    assert ("contraindicatedIn", "breastfeeding", False) in facts

@@ -130,6 +130,14 @@ _NOT_SUBJECT_LEAD = re.compile(
     re.IGNORECASE)
 
 
+# What follows a sentence's subject: punctuation, a bracket, or a verb (a finite form, or a
+# word in -s/-ed: "Metformin reduces", "Esketamine was developed", "Ketamine, first …").
+_SUBJECT_FOLLOWER = re.compile(
+    r"\s*(?:[,;:(\u2013\u2014-]|\s(?:is|are|was|were|has|have|had|can|could|may|might|must|"
+    r"should|will|would|does|did|do|also|often|usually|typically|remains?|acts?|works?|"
+    r"appears?|seems?|became|becomes?|belongs?)\b|\s[a-z]+(?:s|ed)\b)", re.IGNORECASE)
+
+
 def clause_subject(subjects: list[Mention], text: str, sentence_start: int) -> Mention | None:
     """The subject mention that opens the sentence ("Esketamine was developed for …").
 
@@ -144,6 +152,8 @@ def clause_subject(subjects: list[Mention], text: str, sentence_start: int) -> M
     lead = text[sentence_start:first.start]
     if len(lead.split()) > _LEADING_WORDS or _NOT_SUBJECT_LEAD.search(lead):
         return None
+    if not _SUBJECT_FOLLOWER.match(text, first.end):
+        return None  # a name used as a modifier ("the amphetamine quality of MDMA")
     return first
 
 
