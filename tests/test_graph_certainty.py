@@ -109,3 +109,8 @@ def test_a_limitation_is_not_a_negation() -> None:
     verdict = assess("while ketamine shows promise, it’s not a standalone cure")
     assert verdict.level == "promising" and not verdict.negated
     assert verdict.limitation == "not a standalone cure"
+
+
+def test_not_a_cure_is_a_limitation() -> None:
+    verdict = assess("Experts warned that it is not a cure for back pain.")
+    assert not verdict.negated and verdict.limitation == "not a cure"
