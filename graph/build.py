@@ -140,7 +140,7 @@ def _build_locked(
             doc_graphs[document.doc_id] = extraction.graph
             report.documents.append(_document_report(document, extraction))
             progress(f"[{number}/{len(documents)}] {document.doc_id}: "
-                     f"{len(extraction.claims)} claims")
+                     f"{extraction.claim_count} claims")
     if not fresh:
         kept = _previous_document_graphs(home, exclude=set(doc_graphs))
         report.kept_documents = sorted(kept)
@@ -211,7 +211,7 @@ def _document_report(document: object, extraction: object) -> DocumentReport:
         doc_id=document.doc_id,  # type: ignore[attr-defined]
         path=str(document.path),  # type: ignore[attr-defined]
         sentences=int(stats.get("sentences", 0)),
-        claims=len(extraction.claims),  # type: ignore[attr-defined]
+        claims=extraction.claim_count,  # type: ignore[attr-defined]
         uses=int(stats.get("uses", 0)),
         entities=int(stats.get("entities", 0)),
         candidates=len(getattr(extraction, "candidates", []) or []),

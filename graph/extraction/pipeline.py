@@ -44,6 +44,12 @@ class Extraction:
     claims: list[Claim]
     candidates: list[CandidateTerm]
     counts: dict[str, int] = field(default_factory=dict)
+    statements: list[statements.ValueStatement] = field(default_factory=list)
+
+    @property
+    def claim_count(self) -> int:
+        """Every claim node of the document: statements about things and about values."""
+        return len(self.claims) + len(self.statements)
 
 
 def extract_document(document: Document, lexicon: Lexicon) -> Extraction:
@@ -89,12 +95,12 @@ def extract_document(document: Document, lexicon: Lexicon) -> Extraction:
         document, title, parts.sentences, found_claims, terms,
         rank=lambda level: ctx.certainty_rules.rank(str(level).rsplit("/", 1)[-1]),
         label=lambda iri: labels.get(iri) or lexicon.label(iri))
-    for sentence in parts.sentences:
-        for statement in statements.find_statements(
-                sentence, mentions.get(sentence.index, []), text, ctx.focus, KKG.Drug):
-            statements.add_statement(graph, statement, document,
-                                     labels.get(statement.subject) or
-                                     lexicon.label(statement.subject))
+    values = [statement for sentence in parts.sentences
+              for statement in statements.find_statements(
+                  sentence, mentions.get(sentence.index, []), text, ctx.focus, KKG.Drug)]
+    for statement in values:
+        statements.add_statement(graph, statement, document,
+                                 labels.get(statement.subject) or lexicon.label(statement.subject))
     for entity in sorted({m.entity for m in every if m.types}):
         graph.add((entity, KKG.mentionedIn, document.iri))
     grounded = grounding.add_grounded_terms(
@@ -105,11 +111,12 @@ def extract_document(document: Document, lexicon: Lexicon) -> Extraction:
         "entities": len({m.entity for m in every if m.types}),
         "candidate_mentions": sum(1 for m in every if m.candidate),
         "candidates": len(terms), "grounded": grounded, "claims": len(found_claims),
+        "value_claims": len(values),
         "negated_claims": sum(1 for c in found_claims if c.negated),
         "uses": uses, "triples": len(graph),
     }
     return Extraction(document, graph, list(parts.sentences), mentions, found_claims, terms,
-                      counts)
+                      counts, values)
 
 
 def load_ontology(root: Path | None = None) -> rdflib.Graph:
