@@ -50,3 +50,24 @@ def test_populations_and_settings_are_drug_level_facts() -> None:
     assert ("usedBy", "astronaut", False) in facts
     assert ("usedInSetting", "psychotherapeutic-setting", False) in facts
     assert ("contraindicatedIn", "breastfeeding", False) in facts
+
+
+def test_a_mechanism_written_as_a_phrase_becomes_a_process() -> None:
+    """Issue 9: "works by blocking the nerve signals …" has somewhere to go."""
+    text = ("Botox Notes\n\nBotox works by blocking the nerve signals that tell muscles to "
+            "contract. One possibility is that it may affect the areas of the brain involved "
+            "with the sleep cycle.")
+    claims = extract_text(text).claims
+    processes = {str(c.object).rsplit("/", 1)[-1]: c for c in claims
+                 if str(c.predicate).endswith("affectsProcess")}
+    assert "blocking-the-nerve-signals-that-tell-muscles-to-contract" in processes
+    sleep = processes["areas-of-the-brain-involved-with-the-sleep-cycle"]
+    assert sleep.certainty == KKG.hypothesised
+
+
+def test_a_phrase_that_names_known_things_is_read_through_them() -> None:
+    claims = extract_text("MDMA Notes\n\nMDMA acts by increasing the activity of serotonin "
+                          "and dopamine.").claims
+    objects = {str(c.object).rsplit("/", 1)[-1] for c in claims}
+    assert {"serotonin", "dopamine"} <= objects
+    assert not any(o.startswith("increasing") for o in objects)

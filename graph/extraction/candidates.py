@@ -162,6 +162,10 @@ def find_candidates(sentence: Sentence, known: list[Mention], lexicon: Lexicon,
             mention = Mention(sentence.start + start, sentence.start + end, text[start:end],
                               iri, sense.types, candidate=sense.kind == "candidate",
                               source="candidate:" + pattern.pattern_id, senses=(sense,))
+            if pattern.pattern_id.startswith(PHRASE_PATTERN) and any(
+                    mention.start <= k.start and k.end <= mention.end and k.types
+                    for k in known):
+                continue  # a phrase naming known things is read through those names
             if not _beaten(mention, sentence.start + _head_start(text, start, end), known):
                 found.append(mention)
     return resolve_overlaps(found)
@@ -211,6 +215,9 @@ def collect_terms(mentions_by_sentence: Iterable[tuple[Sentence, list[Mention]]]
 
 
 TITLE_DRUG_PATTERN = "title-drug"
+# Patterns whose term is a whole phrase ("blocking the nerve signals that tell muscles to
+# contract"): kept only where the phrase names nothing the linker knows.
+PHRASE_PATTERN = "phrase-"
 _TITLE_WORD = re.compile(r"\b[A-Z][a-z][a-z0-9\-]{2,}\b")
 _MIN_BODY_SENTENCES = 2
 
