@@ -135,12 +135,17 @@ def live_server(request: pytest.FixtureRequest, backend: str,
         _wait_until_up(base + "/openapi.json", process, log, limit=60)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop_process(process)
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Stop a server process politely, then by force, and reap it."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
 
 
 # --------------------------------------------------------------------------- built graphs

@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE_GRAPH, _wait_until_up, free_port
+from conftest import ROOT, SAMPLE_GRAPH, _wait_until_up, free_port, stop_process
 
 from graph.errors import StoreError
 from graph.store import write_home
@@ -171,9 +171,4 @@ def test_a_second_serve_on_a_held_port_refuses_to_start(tmp_path: Path) -> None:
         assert first.poll() is None
         assert all(_count(base) == before for _ in range(16))  # the first answers them all
     finally:
-        first.terminate()
-        try:
-            first.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            first.kill()
-            first.wait(timeout=5)
+        stop_process(first)
