@@ -30,10 +30,10 @@ from rdflib import URIRef
 from graph.extraction.lexicon import TOKEN, Lexicon, is_capitals, strip_possessive
 from graph.extraction.linking import link_text, resolve_overlaps
 from graph.extraction.model import CandidateTerm, Mention, Sense, Sentence, slugify
-from graph.namespaces import KKE, KKG, expand_curie
+from graph.extraction.rule_files import read_typed_regexes
+from graph.namespaces import KKE, KKG
 
 RULES_FILE = Path(__file__).resolve().parent / "rules" / "candidates.tsv"
-_MACRO = re.compile(r"\{([A-Z]+)\}")
 _SPACE = re.compile(r"\s+")
 _QUOTES = re.compile(r"[\"“”‘]|(?<!\w)['’]|['’](?!\w)")
 
@@ -50,26 +50,11 @@ class CandidatePattern:
 @lru_cache(maxsize=4)
 def load_patterns(path: Path = RULES_FILE) -> tuple[CandidatePattern, ...]:
     """Read and compile the candidate patterns (macros expanded in file order)."""
-    macros: dict[str, str] = {}
-    patterns: list[CandidatePattern] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if len(fields) != 4 or fields[0] not in ("macro", "pattern"):
-            raise ValueError(f"{path}:{number}: expected 'kind<TAB>id<TAB>class<TAB>pattern'")
-        kind, name, cls, body = fields
-        body = _MACRO.sub(lambda m: macros[m.group(1)], body)
-        if kind == "macro":
-            macros[name] = body
-            continue
-        try:
-            regex = re.compile(body, re.IGNORECASE)
-        except re.error as exc:
-            raise ValueError(f"{path}:{number}: bad regex for {name}: {exc}") from exc
+    patterns = []
+    for name, cls, regex in read_typed_regexes(path, "pattern"):
         if "term" not in regex.groupindex:
-            raise ValueError(f"{path}:{number}: pattern {name} has no (?P<term>…) group")
-        patterns.append(CandidatePattern(name, URIRef(expand_curie(cls)), regex))
+            raise ValueError(f"{path}: pattern {name} has no (?P<term>…) group")
+        patterns.append(CandidatePattern(name, cls, regex))
     return tuple(patterns)
 
 

@@ -92,27 +92,10 @@ def add_sentence(graph: Graph, sentence: Sentence, document: Document) -> None:
 def add_claim(graph: Graph, claim: Claim, document: Document, label: Labeller) -> URIRef:
     """The claim node, and unless negated its direct edge and owl:Axiom annotation."""
     node = claim_iri(claim)
-    sentence = claim.sentence
     words = f"{label(claim.subject)} {predicate_words(claim.predicate)} {label(claim.object)}"
-    for predicate, value in (
-        (RDF.type, OWL.NamedIndividual),
-        (RDF.type, KKG.Claim),
-        (KKG.claimSubject, claim.subject),
-        (KKG.claimPredicate, Literal(str(claim.predicate), datatype=XSD.anyURI)),
-        (KKG.claimObject, claim.object),
-        (KKG.hasCertainty, claim.certainty),
-        (KKG.negated, Literal(claim.negated)),
-        (KKG.rule, Literal(claim.rule_id)),
-        (KKG.evidenceType, ECO_AUTOMATIC_AUTHOR_STATEMENT),
-        (KKG.fromDocument, document.iri),
-        (KKG.inSentence, sentence.iri),
-        (KKG.startOffset, Literal(sentence.start, datatype=XSD.integer)),
-        (KKG.endOffset, Literal(sentence.end, datatype=XSD.integer)),
-        (RDFS.label, Literal(claim_label(words, sentence, negated=claim.negated))),
-    ):
-        graph.add((node, predicate, value))
-    if claim.hedge_cue:
-        graph.add((node, KKG.hedgeCue, Literal(claim.hedge_cue)))
+    add_claim_node(graph, node, claim.subject, claim.predicate, (KKG.claimObject, claim.object),
+                   claim.sentence, document, words, certainty=claim.certainty,
+                   negated=claim.negated, rule_id=claim.rule_id, hedge_cue=claim.hedge_cue)
     if claim.limitation:
         graph.add((node, KKG.limitation, Literal(claim.limitation)))
     if claim.negated:
@@ -120,15 +103,50 @@ def add_claim(graph: Graph, claim: Claim, document: Document, label: Labeller) -
     graph.add((claim.subject, claim.predicate, claim.object))
     if claim.predicate in HIERARCHY_PREDICATES:
         graph.add((claim.subject, SKOS.broader, claim.object))
-    axiom = BNode(f"axiom{claim_hash(claim)}")
-    graph.add((axiom, RDF.type, OWL.Axiom))
-    graph.add((axiom, OWL.annotatedSource, claim.subject))
-    graph.add((axiom, OWL.annotatedProperty, claim.predicate))
-    graph.add((axiom, OWL.annotatedTarget, claim.object))
-    graph.add((axiom, KKG.evidenceSentence, Literal(sentence.text)))
-    graph.add((axiom, KKG.certaintyLabel, Literal(str(claim.certainty).rsplit("/", 1)[-1])))
+    axiom = add_axiom(graph, BNode(f"axiom{claim_hash(claim)}"), claim.subject,
+                      claim.predicate, claim.object, claim.sentence, claim.certainty)
     graph.add((axiom, RDFS.seeAlso, node))
     return node
+
+
+def add_claim_node(graph: Graph, node: URIRef, subject: URIRef, predicate: URIRef,
+                   target: tuple[URIRef, URIRef | Literal], sentence: Sentence,
+                   document: Document, words: str, *, certainty: URIRef, negated: bool,
+                   rule_id: str, hedge_cue: str | None) -> None:
+    """What every claim node holds: its statement, evidence, certainty and label.
+
+    ``target`` is ``(kkg:claimObject, thing)`` or ``(kkg:claimValue, literal)``.
+    """
+    for prop, value in (
+        (RDF.type, OWL.NamedIndividual),
+        (RDF.type, KKG.Claim),
+        (KKG.claimSubject, subject),
+        (KKG.claimPredicate, Literal(str(predicate), datatype=XSD.anyURI)),
+        target,
+        (KKG.hasCertainty, certainty),
+        (KKG.negated, Literal(negated)),
+        (KKG.rule, Literal(rule_id)),
+        (KKG.evidenceType, ECO_AUTOMATIC_AUTHOR_STATEMENT),
+        (KKG.fromDocument, document.iri),
+        (KKG.inSentence, sentence.iri),
+        (KKG.startOffset, Literal(sentence.start, datatype=XSD.integer)),
+        (KKG.endOffset, Literal(sentence.end, datatype=XSD.integer)),
+        (RDFS.label, Literal(claim_label(words, sentence, negated=negated))),
+    ):
+        graph.add((node, prop, value))
+    if hedge_cue:
+        graph.add((node, KKG.hedgeCue, Literal(hedge_cue)))
+
+
+def add_axiom(graph: Graph, axiom: BNode, subject: URIRef, predicate: URIRef,
+              target: URIRef | Literal, sentence: Sentence, certainty: URIRef) -> BNode:
+    """The owl:Axiom annotation of an asserted triple: its evidence sentence and certainty."""
+    for prop, value in ((RDF.type, OWL.Axiom), (OWL.annotatedSource, subject),
+                        (OWL.annotatedProperty, predicate), (OWL.annotatedTarget, target),
+                        (KKG.evidenceSentence, Literal(sentence.text)),
+                        (KKG.certaintyLabel, Literal(str(certainty).rsplit("/", 1)[-1]))):
+        graph.add((axiom, prop, value))
+    return axiom
 
 
 def add_uses(graph: Graph, claims: Iterable[Claim], rank: Callable[[URIRef], int],

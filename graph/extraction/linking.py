@@ -31,7 +31,7 @@ from graph.extraction.lexicon import (
 )
 from graph.extraction.model import Mention, Sense
 
-_GAP = re.compile(r"[ \t\u00a0\-‐‑]+|\r?\n")
+GAP = re.compile(r"[ \t\u00a0\-‐‑]+|\r?\n")
 _DEFINITION = re.compile(r"\s*\(\s*([^\W_][\w\-]{0,11})\s*\)")
 
 
@@ -49,7 +49,11 @@ def plural_variants(token: str) -> set[str]:
     return variants
 
 
-def _keys(token: str, terminal: bool) -> set[str]:
+def token_keys(token: str, terminal: bool) -> set[str]:
+    """The lexicon keys a token of the text may match (plurals only for a name's last word).
+
+    The ontology's trie and the vocabularies' index are keyed alike, so both use these.
+    """
     bare = strip_possessive(token)
     forms = {bare} | (plural_variants(bare) if terminal else set())
     keys = {form.lower() for form in forms}
@@ -64,15 +68,15 @@ def _matches(text: str, offset: int, lexicon: Lexicon) -> list[Mention]:
         nodes = [lexicon.trie]
         for j in range(i, len(tokens)):
             start, end, token = tokens[j]
-            if j > i and not _GAP.fullmatch(text[tokens[j - 1][1]:start]):
+            if j > i and not GAP.fullmatch(text[tokens[j - 1][1]:start]):
                 break
             for node in nodes:
-                for key in _keys(token, terminal=True):
+                for key in token_keys(token, terminal=True):
                     senses = node.get(key, {}).get(TERMINAL)
                     if senses:
                         stop = end - (len(token) - len(strip_possessive(token)))
                         found.append(_mention(text, offset, tokens[i][0], stop, senses))
-            nodes = [node[key] for node in nodes for key in _keys(token, False) if key in node]
+            nodes = [node[key] for node in nodes for key in token_keys(token, False) if key in node]
             if not nodes:
                 break
     return found

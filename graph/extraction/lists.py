@@ -35,12 +35,13 @@ from graph.extraction.candidates import candidate_label
 from graph.extraction.lexicon import TOKEN, Lexicon
 from graph.extraction.linking import link_text, plural_variants, resolve_overlaps
 from graph.extraction.model import Mention, Sense, Sentence, slugify
-from graph.namespaces import KKE, KKG, expand_curie
+from graph.extraction.rule_files import read_typed_regexes
+from graph.extraction.sentences import LIST_MARK
+from graph.namespaces import KKE, KKG
 
 RULES_FILE = Path(__file__).resolve().parent / "rules" / "lists.tsv"
 MAX_ITEM_WORDS = 6
 SOURCE_PREFIX = "candidate:list-"
-_MACRO = re.compile(r"\{([A-Z]+)\}")
 _END = re.compile(
     r"[;:!?\u2014]|\{\{|\.(?=\W|$)|\s[\u2013-]\s|\s\[\d|\b(?:which|that|who|whom|whose|when|where|"
     r"while|whereas|because|since|although|though|but|however|if|unless|until|so|thus|"
@@ -106,25 +107,8 @@ class ListFrame:
 @lru_cache(maxsize=4)
 def load_frames(path: Path = RULES_FILE) -> tuple[ListFrame, ...]:
     """Read and compile lists.tsv (macros expanded in file order)."""
-    macros: dict[str, str] = {}
-    frames: list[ListFrame] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if len(fields) != 4 or fields[0] not in ("macro", "frame"):
-            raise ValueError(f"{path}:{number}: expected 'kind<TAB>id<TAB>class<TAB>cue'")
-        kind, name, cls, body = fields
-        body = _MACRO.sub(lambda m: macros[m.group(1)], body)
-        if kind == "macro":
-            macros[name] = body
-            continue
-        try:
-            regex = re.compile(body, re.IGNORECASE)
-        except re.error as exc:
-            raise ValueError(f"{path}:{number}: bad regex for {name}: {exc}") from exc
-        frames.append(ListFrame(name, URIRef(expand_curie(cls)), regex))
-    return tuple(frames)
+    return tuple(ListFrame(name, cls, regex)
+                 for name, cls, regex in read_typed_regexes(path, "frame"))
 
 
 def frame_classes(frames: tuple[ListFrame, ...] | None = None) -> dict[str, URIRef]:
@@ -321,7 +305,7 @@ def find_bullet_items(lead: Sentence, item: Sentence, lexicon: Lexicon,
     """
     frames = load_frames() if frames is None else frames
     lead_text = lead.text.rstrip() + " "
-    marker = _BULLET.match(item.text)
+    marker = LIST_MARK.match(item.text)
     if marker is None:
         return []
     for frame in frames:
@@ -333,15 +317,12 @@ def find_bullet_items(lead: Sentence, item: Sentence, lexicon: Lexicon,
     return []
 
 
-_BULLET = re.compile(r"\s*(?:[-*•‣◦]|\d{1,2}[.)])\s+")
-
-
 def bullets_with_leads(sentences: Iterable[Sentence]) -> list[tuple[Sentence, Sentence]]:
     """(lead, bullet) for each bulleted sentence under a lead that ends with a colon."""
     pairs: list[tuple[Sentence, Sentence]] = []
     lead: Sentence | None = None
     for sentence in sentences:
-        if _BULLET.match(sentence.text):
+        if LIST_MARK.match(sentence.text):
             if lead is not None and sentence.section_index == lead.section_index:
                 pairs.append((lead, sentence))
         else:

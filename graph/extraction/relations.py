@@ -27,8 +27,10 @@ from dataclasses import dataclass, field, replace
 from rdflib import URIRef
 
 from graph.extraction import anaphora, certainty
+from graph.extraction.lists import bullets_with_leads
 from graph.extraction.model import Claim, Mention, Qualifiers, Sentence
 from graph.extraction.relation_rules import RelationRule, load_rules
+from graph.extraction.sentences import LIST_MARK
 from graph.namespaces import KKG
 
 DRUG = KKG.Drug  # the subject class whose claims inherit a section's opening certainty
@@ -407,24 +409,14 @@ def extract_claims(sentences: list[Sentence], mentions: dict[int, list[Mention]]
     A bullet that says nothing by itself ("- Hypertension") completes the sentence that
     introduced the list ("Propranolol is used for treating various conditions, including:").
     """
+    leads = {item.index: lead for lead, item in bullets_with_leads(sentences)}
     claims: list[Claim] = []
-    lead: Sentence | None = None
     for sentence in sentences:
         own = sentence_claims(sentence, mentions.get(sentence.index, []), ctx)
-        if _is_bullet(sentence):
-            if not own and lead is not None and sentence.section_index == lead.section_index:
-                own = _list_item_claims(sentence, lead, mentions, ctx)
-        else:
-            lead = sentence if sentence.text.rstrip().endswith(":") else None
+        if not own and sentence.index in leads:
+            own = _list_item_claims(sentence, leads[sentence.index], mentions, ctx)
         claims += own
     return claims
-
-
-_BULLET = re.compile(r"\s*(?:[-*•‣◦]|\d{1,2}[.)])\s+")
-
-
-def _is_bullet(sentence: Sentence) -> bool:
-    return bool(_BULLET.match(sentence.text))
 
 
 def _list_item_claims(item: Sentence, lead: Sentence, mentions: dict[int, list[Mention]],
@@ -435,7 +427,7 @@ def _list_item_claims(item: Sentence, lead: Sentence, mentions: dict[int, list[M
     item's own mentions (the lead's mentions are shifted in front of it); the claims then
     cite the real span from the lead to the item, so the evidence is the document's text.
     """
-    marker = _BULLET.match(item.text)
+    marker = LIST_MARK.match(item.text)
     item_text = item.text[marker.end():] if marker else item.text
     lead_text = lead.text.rstrip().rstrip(":")
     virtual_start = item.start + (marker.end() if marker else 0) - len(lead_text) - 1

@@ -50,6 +50,9 @@ MAX_TITLE_WORDS = 20
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+\S")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,3}[.)])\s+\S")
+# The mark that opens a bulleted sentence ("-   Euphoria", "2) Nausea"): the later stages read
+# such a sentence as the rest of the list its lead sentence opens.
+LIST_MARK = re.compile(r"\s*(?:[-*•‣◦]|\d{1,2}[.)])\s+")
 _DOTTED_ACRONYM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _CITATION = re.compile(r"(?:[ \t]?\[\s*(?:\d{1,4}(?:\s*[,\u2013-]\s*\d{1,4})*|[a-z]"

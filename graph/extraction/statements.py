@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 
 from graph.extraction import certainty
-from graph.extraction.claims import ECO_AUTOMATIC_AUTHOR_STATEMENT, predicate_words
-from graph.extraction.labels import claim_label
+from graph.extraction.claims import add_axiom, add_claim_node, predicate_words
 from graph.extraction.model import Document, Mention, Sentence
 from graph.extraction.relations import clause_subject
 from graph.namespaces import KKC, KKG, expand_curie
@@ -99,39 +98,20 @@ def statement_iri(statement: ValueStatement) -> URIRef:
 
 def add_statement(graph: Graph, statement: ValueStatement, document: Document,
                   label: str) -> URIRef:
-    """The claim node of a value statement and, unless denied, the value on the drug."""
+    """The claim node of a value statement and, unless denied, the value on the drug.
+
+    The value's owl:Axiom holds the evidence itself and no link to the claim node: it is the
+    only evidence a literal can carry next to its assertion.
+    """
     node = statement_iri(statement)
-    sentence = statement.sentence
+    value = Literal(statement.value)
     words = f"{label} {predicate_words(statement.prop)} {statement.value}"
-    for predicate, value in (
-        (RDF.type, OWL.NamedIndividual),
-        (RDF.type, KKG.Claim),
-        (KKG.claimSubject, statement.subject),
-        (KKG.claimPredicate, Literal(str(statement.prop), datatype=XSD.anyURI)),
-        (KKG.claimValue, Literal(statement.value)),
-        (KKG.hasCertainty, statement.certainty),
-        (KKG.negated, Literal(statement.negated)),
-        (KKG.rule, Literal(statement.rule_id)),
-        (KKG.evidenceType, ECO_AUTOMATIC_AUTHOR_STATEMENT),
-        (KKG.fromDocument, document.iri),
-        (KKG.inSentence, sentence.iri),
-        (KKG.startOffset, Literal(sentence.start, datatype=XSD.integer)),
-        (KKG.endOffset, Literal(sentence.end, datatype=XSD.integer)),
-        (RDFS.label, Literal(claim_label(words, sentence, negated=statement.negated))),
-    ):
-        graph.add((node, predicate, value))
-    if statement.hedge_cue:
-        graph.add((node, KKG.hedgeCue, Literal(statement.hedge_cue)))
+    add_claim_node(graph, node, statement.subject, statement.prop, (KKG.claimValue, value),
+                   statement.sentence, document, words, certainty=statement.certainty,
+                   negated=statement.negated, rule_id=statement.rule_id,
+                   hedge_cue=statement.hedge_cue)
     if not statement.negated:
-        value = Literal(statement.value)
         graph.add((statement.subject, statement.prop, value))
-        # the evidence beside the asserted value, for Protégé (as for every claim's edge)
-        axiom = BNode(f"axiom{str(node).rsplit('/', 1)[-1]}")
-        for predicate, obj in ((RDF.type, OWL.Axiom), (OWL.annotatedSource, statement.subject),
-                               (OWL.annotatedProperty, statement.prop),
-                               (OWL.annotatedTarget, value),
-                               (KKG.evidenceSentence, Literal(sentence.text)),
-                               (KKG.certaintyLabel,
-                                Literal(str(statement.certainty).rsplit("/", 1)[-1]))):
-            graph.add((axiom, predicate, obj))
+        add_axiom(graph, BNode(f"axiom{str(node).rsplit('/', 1)[-1]}"), statement.subject,
+                  statement.prop, value, statement.sentence, statement.certainty)
     return node

@@ -10,11 +10,10 @@ names one of their drugs means that drug.
 
 from __future__ import annotations
 
-import bz2
-import pickle  # noqa: S403 - a data file of an installed package, not user input
 from pathlib import Path
 
 from graph.extraction.vocab.model import VocabularyTerm
+from graph.extraction.vocab.ner_dictionary import read_ner_dictionary
 
 MIN_NAME_LENGTH = 4  # shorter variants are abbreviations that collide with ordinary words
 
@@ -25,13 +24,9 @@ def _combination(name: str) -> bool:
 
 def load_drugs(path: Path) -> list[VocabularyTerm]:
     """Drug terms of the dictionary at ``path``."""
-    with bz2.open(path) as handle:
-        data = pickle.load(handle)  # noqa: S301 - see the import
-    by_name = data["drug_canonical_to_data"]
-    variants: dict[str, list[str]] = {}
-    for variant, canonicals in data["drug_variant_to_canonical"].items():
-        if len(canonicals) == 1 and len(variant) >= MIN_NAME_LENGTH and not _combination(variant):
-            variants.setdefault(canonicals[0], []).append(variant)
+    by_name, every_variant = read_ner_dictionary(path, "drug")
+    variants = {key: [v for v in found if len(v) >= MIN_NAME_LENGTH and not _combination(v)]
+                for key, found in every_variant.items()}
     terms = []
     for key, info in sorted(by_name.items()):
         if _combination(key) or not info.get("drugbank_id"):

@@ -18,7 +18,7 @@ import os
 import pickle  # noqa: S403 - the project's own cache file, written by this module
 import tempfile
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from graph.extraction.lexicon import form_keys
@@ -62,13 +62,16 @@ class VocabularyIndex:
     def term(self, number: int) -> VocabularyTerm:
         return VocabularyTerm(*self.terms[number])
 
+    @cached_property
+    def _by_slug(self) -> dict[str, list[int]]:
+        """Term numbers by the slug of their label (built on first use, never pickled)."""
+        by_slug: dict[str, list[int]] = {}
+        for number, row in enumerate(self.terms):
+            by_slug.setdefault(slugify(row[1]), []).append(number)
+        return by_slug
+
     def terms_named(self, slug: str) -> list[VocabularyTerm]:
         """The terms whose label gives ``slug`` (the IRI the linker mints for them)."""
-        if not hasattr(self, "_by_slug"):
-            by_slug: dict[str, list[int]] = {}
-            for number, row in enumerate(self.terms):
-                by_slug.setdefault(slugify(row[1]), []).append(number)
-            self._by_slug = by_slug
         return [self.term(n) for n in self._by_slug.get(slug, [])]
 
     def lookup(self, key: str) -> list[tuple[VocabularyTerm, bool]]:

